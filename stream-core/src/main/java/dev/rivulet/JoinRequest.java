@@ -1,0 +1,39 @@
+package dev.rivulet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.internal.Json;
+import java.util.Objects;
+
+/**
+ * A subscriber joining or leaving a group or item, as {@code stream:join}/{@code stream:leave}
+ * handlers see it. {@code itemId} and {@code context} may be null.
+ */
+public record JoinRequest(
+    String subscriptionId, String streamName, String groupId, String itemId, JsonNode context) {
+
+  public JoinRequest {
+    Objects.requireNonNull(subscriptionId, "subscriptionId");
+    Objects.requireNonNull(streamName, "streamName");
+    Objects.requireNonNull(groupId, "groupId");
+  }
+
+  /**
+   * The snake_case handler payload {@code {"subscription_id","stream_name","group_id","id",
+   * "context"}}.
+   */
+  public ObjectNode toJson() {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("subscription_id", subscriptionId);
+    node.put("stream_name", streamName);
+    node.put("group_id", groupId);
+    if (itemId == null) {
+      node.putNull("id");
+    } else {
+      node.put("id", itemId);
+    }
+    node.set("context", context == null ? NullNode.getInstance() : context);
+    return node;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.rivulet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.internal.Json;
+import dev.rivulet.spi.GroupKey;
+import java.util.Objects;
+
+/**
+ * What a subscriber starts from: for a group subscription {@code data} is the array of item values
+ * in list order; for an item subscription it is the item's value (JSON null when missing). {@code
+ * seq} is the group's sequence number of the last change included; every later event has a higher
+ * one.
+ */
+public record Snapshot(GroupKey group, String itemId, JsonNode data, long seq, long timestamp) {
+  public Snapshot {
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(data, "data");
+  }
+
+  /** The WebSocket {@code sync} message: the wrapper with {@code event: {type: sync, data}}. */
+  public ObjectNode toSyncJson() {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("type", "stream");
+    node.put("timestamp", timestamp);
+    node.put("streamName", group.stream());
+    node.put("groupId", group.group());
+    if (itemId == null) {
+      node.putNull("id");
+    } else {
+      node.put("id", itemId);
+    }
+    ObjectNode event = node.putObject("event");
+    event.put("type", "sync");
+    event.set("data", data);
+    node.put("seq", seq);
+    return node;
+  }
+}

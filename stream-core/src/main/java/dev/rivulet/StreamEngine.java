@@ -1,0 +1,216 @@
+package dev.rivulet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.internal.EngineCore;
+import dev.rivulet.internal.NameCheck;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.StorageAdapter;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Rivulet engine: items in a stream → group → item hierarchy, the {@code stream::*} functions,
+ * triggers and live subscriptions.
+ *
+ * <pre>{@code
+ * try (StreamEngine engine = StreamEngine.builder().build()) {
+ *   engine.set("orders", "open", "o-1", Json.parse("{\"total\":5}"));
+ *   engine.update("orders", "open", "o-1", List.of(UpdateOp.increment("total", 2)));
+ * }
+ * }</pre>
+ *
+ * <p>Every typed method here is the same implementation as its {@code stream::*} function behind
+ * {@link #invoke}. Returned JSON nodes are shared with the store and with events: treat them as
+ * read-only. Values passed in are copied where the engine keeps them.
+ */
+public final class StreamEngine implements AutoCloseable {
+  private final EngineCore core;
+
+  private StreamEngine(EngineCore core) {
+    this.core = core;
+  }
+
+  /** A builder with the defaults: in-memory storage and a small daemon thread pool. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Calls a function by id: one of the built-in {@code stream::*} functions or a registered one.
+   *
+   * @return the result JSON, or Java {@code null} for "no result" (e.g. {@code stream::get} of a
+   *     missing item)
+   * @throws StreamException with {@link StreamException#code()} as in the specification
+   */
+  public JsonNode invoke(String functionId, JsonNode input) {
+    return core.invoke(Objects.requireNonNull(functionId, "functionId"), input);
+  }
+
+  /** User functions, also callable through {@link #invoke}. */
+  public FunctionRegistry functions() {
+    return core.functions();
+  }
+
+  /** Triggers on item changes and on subscribers joining and leaving. */
+  public TriggerRegistry triggers() {
+    return core.triggers();
+  }
+
+  /** {@code stream::set}: stores {@code data} (null = JSON null). */
+  public SetResult set(String stream, String group, String item, JsonNode data) {
+    return core.set(
+        key("stream::set", stream, group),
+        NameCheck.name("stream::set", "item_id", item),
+        data == null ? null : data.deepCopy());
+  }
+
+  /** {@code stream::get}: the stored value, or Java {@code null} when the item does not exist. */
+  public JsonNode get(String stream, String group, String item) {
+    return core.get(key("stream::get", stream, group), NameCheck.name("stream::get", "item_id", item));
+  }
+
+  /** {@code stream::delete}: the removed value, or Java {@code null} when there was none. */
+  public JsonNode delete(String stream, String group, String item) {
+    return core.delete(
+        key("stream::delete", stream, group), NameCheck.name("stream::delete", "item_id", item));
+  }
+
+  /** {@code stream::list}: item values in creation order. */
+  public List<JsonNode> list(String stream, String group) {
+    return core.list(key("stream::list", stream, group));
+  }
+
+  /** {@code stream::list_groups}: the stream's non-empty groups, sorted. */
+  public List<String> listGroups(String stream) {
+    return core.listGroups(NameCheck.name("stream::list_groups", "stream_name", stream));
+  }
+
+  /** {@code stream::list_all}: every stream with its groups, sorted. */
+  public SortedMap<String, List<String>> listAll() {
+    return core.listAll();
+  }
+
+  /**
+   * {@code stream::send}: emits a custom event to the group's subscribers and {@code stream}
+   * triggers; nothing is stored.
+   *
+   * @param itemFilter only subscribers of this item (and of the whole group) get it; may be null
+   */
+  public void send(String stream, String group, String type, JsonNode data, String itemFilter) {
+    core.send(
+        key("stream::send", stream, group),
+        itemFilter == null ? null : NameCheck.name("stream::send", "id", itemFilter),
+        Objects.requireNonNull(type, "type"),
+        data == null ? null : data.deepCopy());
+  }
+
+  /** {@code stream::update}: applies {@code ops} atomically; failed ops are in the result. */
+  public UpdateResult update(String stream, String group, String item, List<UpdateOp> ops) {
+    return core.update(
+        key("stream::update", stream, group),
+        NameCheck.name("stream::update", "item_id", item),
+        Objects.requireNonNull(ops, "ops"));
+  }
+
+  /**
+   * Subscribes in-process to a group ({@code item} null) or one item: the listener first gets a
+   * snapshot with its {@code seq}, then every later event in {@code seq} order, with no gap and no
+   * duplicate, even while writers race this call. See {@link StreamListener} for threads.
+   */
+  public Subscription subscribe(
+      String stream, String group, String item, StreamListener listener) {
+    return core.subscribe(
+        key("subscribe", stream, group),
+        item == null ? null : NameCheck.name("subscribe", "item_id", item),
+        listener);
+  }
+
+  /**
+   * Runs the {@code stream:join} triggers for a subscriber; completes with {@code false} when one
+   * of them refused it (returned {@code {"unauthorized": true}}). Handler errors allow.
+   */
+  public CompletableFuture<Boolean> join(JoinRequest request) {
+    return core.join(Objects.requireNonNull(request, "request"));
+  }
+
+  /** Runs the {@code stream:leave} triggers for a subscriber that left. */
+  public CompletableFuture<Void> leave(JoinRequest request) {
+    return core.leave(Objects.requireNonNull(request, "request"));
+  }
+
+  /** The current snapshot of a group (item null) or item, as a subscriber would start from. */
+  public Snapshot snapshot(String stream, String group, String item) {
+    return core.snapshot(
+        key("snapshot", stream, group),
+        item == null ? null : NameCheck.name("snapshot", "item_id", item));
+  }
+
+  /** Stops the engine's threads and closes the storage; idempotent. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  private static GroupKey key(String functionId, String stream, String group) {
+    return new GroupKey(
+        NameCheck.name(functionId, "stream_name", stream),
+        NameCheck.name(functionId, "group_id", group));
+  }
+
+  /** Configures a {@link StreamEngine}; each setter checks its argument at once. */
+  public static final class Builder {
+    private StorageAdapter storage;
+    private Executor executor;
+
+    private Builder() {}
+
+    /** Where items live; default {@link StorageAdapter#inMemory()}. The engine closes it. */
+    public Builder storage(StorageAdapter storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /**
+     * Runs trigger handlers, join/leave handlers and subscriber callbacks; default a pool of
+     * daemon threads named {@code rivulet-dispatch-N}, shut down by {@link StreamEngine#close}.
+     * A given executor is not shut down by the engine.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public StreamEngine build() {
+      StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
+      ExecutorService owned = executor == null ? defaultExecutor() : null;
+      return new StreamEngine(new EngineCore(store, executor != null ? executor : owned, owned));
+    }
+
+    private static ExecutorService defaultExecutor() {
+      int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+      AtomicInteger counter = new AtomicInteger();
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              threads,
+              threads,
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "rivulet-dispatch-" + counter.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      pool.allowCoreThreadTimeOut(true);
+      return pool;
+    }
+  }
+}

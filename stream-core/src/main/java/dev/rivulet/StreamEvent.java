@@ -1,0 +1,224 @@
+package dev.rivulet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.internal.Json;
+import dev.rivulet.spi.GroupKey;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One committed change of a group (create, update, delete, or a custom event from {@code
+ * stream::send}), with the group's {@code seq} and a timestamp that strictly increases with it.
+ *
+ * <p>Its JSON is the reference's wrapper message plus {@code seq}:
+ * {@code {"type":"stream","timestamp":…,"streamName":s,"groupId":g,"id":item-or-null,
+ * "event":{…},"seq":n}}. The JSON is built and serialized at most once per event and then shared
+ * by every trigger and subscriber; treat {@link #toJson()} and {@link #data()} as read-only.
+ */
+public final class StreamEvent {
+
+  /** What happened. */
+  public enum Kind {
+    CREATE,
+    UPDATE,
+    DELETE,
+    /** A custom event from {@code stream::send}; nothing was stored. */
+    EVENT;
+
+    /** The lowercase wire name. */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final GroupKey group;
+  private final String itemId;
+  private final Kind kind;
+  private final String eventType;
+  private final JsonNode data;
+  private final long seq;
+  private final long timestamp;
+  private volatile ObjectNode json;
+  private volatile byte[] bytes;
+
+  private StreamEvent(
+      GroupKey group,
+      String itemId,
+      Kind kind,
+      String eventType,
+      JsonNode data,
+      long seq,
+      long timestamp) {
+    this.group = Objects.requireNonNull(group, "group");
+    this.itemId = itemId;
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.eventType = eventType;
+    this.data = data == null ? NullNode.getInstance() : data;
+    this.seq = seq;
+    this.timestamp = timestamp;
+  }
+
+  /**
+   * A create, update or delete of {@code itemId}; {@code data} is the new value (the removed value
+   * for a delete).
+   */
+  public static StreamEvent change(
+      GroupKey group, String itemId, Kind kind, JsonNode data, long seq, long timestamp) {
+    if (kind == Kind.EVENT) {
+      throw new IllegalArgumentException("use StreamEvent.custom for EVENT");
+    }
+    Objects.requireNonNull(itemId, "itemId");
+    return new StreamEvent(group, itemId, kind, null, data, seq, timestamp);
+  }
+
+  /** A custom event of {@code stream::send}; {@code itemId} is the optional item filter. */
+  public static StreamEvent custom(
+      GroupKey group, String itemId, String eventType, JsonNode data, long seq, long timestamp) {
+    Objects.requireNonNull(eventType, "eventType");
+    return new StreamEvent(group, itemId, Kind.EVENT, eventType, data, seq, timestamp);
+  }
+
+  /**
+   * Reads the wire form back (as an {@link dev.rivulet.spi.EventTransport} receives it).
+   *
+   * @throws StreamException {@code deserialization_error} when it is not a change event
+   */
+  public static StreamEvent fromJson(JsonNode json) {
+    try {
+      GroupKey group = new GroupKey(text(json, "streamName"), text(json, "groupId"));
+      JsonNode id = json.get("id");
+      String itemId = id == null || id.isNull() ? null : id.textValue();
+      JsonNode event = json.get("event");
+      Kind kind = Kind.valueOf(text(event, "type").toUpperCase(Locale.ROOT));
+      long seq = json.path("seq").asLong(0);
+      long timestamp = json.path("timestamp").asLong(0);
+      StreamEvent result =
+          kind == Kind.EVENT
+              ? custom(
+                  group,
+                  itemId,
+                  text(event.get("event"), "type"),
+                  event.get("event").get("data"),
+                  seq,
+                  timestamp)
+              : change(group, itemId, kind, event.get("data"), seq, timestamp);
+      if (json instanceof ObjectNode object) {
+        result.json = object;
+      }
+      return result;
+    } catch (RuntimeException e) {
+      throw new StreamException(
+          StreamException.DESERIALIZATION_ERROR, "Not a stream event: " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new IllegalArgumentException("missing string field " + field);
+    }
+    return value.textValue();
+  }
+
+  public GroupKey group() {
+    return group;
+  }
+
+  public String streamName() {
+    return group.stream();
+  }
+
+  public String groupId() {
+    return group.group();
+  }
+
+  /** The item id, or {@code null} for a custom event sent without one. */
+  public String itemId() {
+    return itemId;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The custom event type of a {@link Kind#EVENT}, else {@code null}. */
+  public String eventType() {
+    return eventType;
+  }
+
+  /** New value (create/update), removed value (delete) or custom payload (event). */
+  public JsonNode data() {
+    return data;
+  }
+
+  /** The group's sequence number of this change. */
+  public long seq() {
+    return seq;
+  }
+
+  /** Epoch milliseconds, strictly increasing with {@link #seq()} within the group. */
+  public long timestamp() {
+    return timestamp;
+  }
+
+  /** The wrapper message, built once. */
+  public ObjectNode toJson() {
+    ObjectNode result = json;
+    if (result == null) {
+      synchronized (this) {
+        result = json;
+        if (result == null) {
+          result = buildJson();
+          json = result;
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The wrapper message as UTF-8 JSON, serialized once. */
+  public byte[] toJsonBytes() {
+    byte[] result = bytes;
+    if (result == null) {
+      synchronized (this) {
+        result = bytes;
+        if (result == null) {
+          result = Json.bytes(toJson());
+          bytes = result;
+        }
+      }
+    }
+    return result;
+  }
+
+  private ObjectNode buildJson() {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("type", "stream");
+    node.put("timestamp", timestamp);
+    node.put("streamName", group.stream());
+    node.put("groupId", group.group());
+    if (itemId == null) {
+      node.putNull("id");
+    } else {
+      node.put("id", itemId);
+    }
+    ObjectNode event = node.putObject("event");
+    event.put("type", kind.wireName());
+    if (kind == Kind.EVENT) {
+      ObjectNode inner = event.putObject("event");
+      inner.put("type", eventType);
+      inner.set("data", data);
+    } else {
+      event.set("data", data);
+    }
+    node.put("seq", seq);
+    return node;
+  }
+
+  @Override
+  public String toString() {
+    return "StreamEvent{" + group + ", id=" + itemId + ", " + kind + ", seq=" + seq + "}";
+  }
+}

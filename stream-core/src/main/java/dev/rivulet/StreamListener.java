@@ -1,0 +1,21 @@
+package dev.rivulet;
+
+/**
+ * Receives a subscription's snapshot and then every later event of its group (or item), in {@code
+ * seq} order, with no gap and no duplicate.
+ *
+ * <p>Threads: callbacks run on the engine's executor, never on the writer's thread, and never
+ * concurrently for one subscription. A callback that throws is logged; the subscription goes on.
+ * Keep callbacks short: a slow listener delays the other subscribers of the same group.
+ */
+public interface StreamListener {
+
+  /**
+   * The starting state. Called first, and again whenever the engine had to re-synchronize the
+   * subscription (for example after a transport lost events); {@code resync} tells which.
+   */
+  void onSnapshot(Snapshot snapshot, boolean resync);
+
+  /** A change committed after the last snapshot. */
+  void onEvent(StreamEvent event);
+}

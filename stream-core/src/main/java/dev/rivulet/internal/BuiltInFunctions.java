@@ -1,0 +1,114 @@
+package dev.rivulet.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.StreamException;
+import dev.rivulet.StreamFunction;
+import dev.rivulet.spi.GroupKey;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The eight {@code stream::*} functions: decode the JSON input, call the typed operation. */
+final class BuiltInFunctions {
+  private BuiltInFunctions() {}
+
+  static Map<String, StreamFunction> of(EngineCore core) {
+    Map<String, StreamFunction> map = new LinkedHashMap<>();
+    map.put(
+        "stream::set",
+        input -> {
+          Inputs in = Inputs.of("stream::set", input);
+          GroupKey group = group(in);
+          String item = in.name("item_id");
+          return core.set(group, item, in.required("data")).toJson();
+        });
+    map.put(
+        "stream::get",
+        input -> {
+          Inputs in = Inputs.of("stream::get", input);
+          GroupKey group = group(in);
+          return core.get(group, in.name("item_id"));
+        });
+    map.put(
+        "stream::delete",
+        input -> {
+          Inputs in = Inputs.of("stream::delete", input);
+          GroupKey group = group(in);
+          JsonNode old = core.delete(group, in.name("item_id"));
+          ObjectNode result = Json.MAPPER.createObjectNode();
+          result.set("old_value", old == null ? NullNode.getInstance() : old);
+          return result;
+        });
+    map.put(
+        "stream::list",
+        input -> {
+          Inputs in = Inputs.of("stream::list", input);
+          ArrayNode result = Json.MAPPER.createArrayNode();
+          core.list(group(in)).forEach(result::add);
+          return result;
+        });
+    map.put(
+        "stream::list_groups",
+        input -> {
+          Inputs in = Inputs.of("stream::list_groups", input);
+          ArrayNode result = Json.MAPPER.createArrayNode();
+          core.listGroups(in.name("stream_name")).forEach(result::add);
+          return result;
+        });
+    map.put(
+        "stream::list_all",
+        input -> {
+          Inputs.of("stream::list_all", input);
+          return listAll(core);
+        });
+    map.put(
+        "stream::send",
+        input -> {
+          Inputs in = Inputs.of("stream::send", input);
+          GroupKey group = group(in);
+          String type = in.string("type");
+          JsonNode data = in.required("data");
+          core.send(group, in.optionalName("id"), type, data);
+          return NullNode.getInstance();
+        });
+    map.put(
+        "stream::update",
+        input -> {
+          Inputs in = Inputs.of("stream::update", input);
+          GroupKey group = group(in);
+          String item = in.name("item_id");
+          List<dev.rivulet.UpdateOp> ops;
+          try {
+            ops = UpdateOpCodec.decodeList(in.required("ops"));
+          } catch (StreamException e) {
+            throw e.code().equals(StreamException.DESERIALIZATION_ERROR)
+                ? Inputs.deserialization("stream::update", e.getMessage())
+                : e;
+          }
+          return core.update(group, item, ops).toJson();
+        });
+    return map;
+  }
+
+  private static GroupKey group(Inputs in) {
+    return new GroupKey(in.name("stream_name"), in.name("group_id"));
+  }
+
+  private static ObjectNode listAll(EngineCore core) {
+    ObjectNode result = Json.MAPPER.createObjectNode();
+    ArrayNode streams = result.putArray("stream");
+    core.listAll()
+        .forEach(
+            (stream, groups) -> {
+              ObjectNode entry = streams.addObject();
+              entry.put("id", stream);
+              ArrayNode ids = entry.putArray("groups");
+              groups.forEach(ids::add);
+            });
+    result.put("count", streams.size());
+    return result;
+  }
+}

@@ -1,0 +1,342 @@
+package dev.rivulet.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.FunctionRegistry;
+import dev.rivulet.JoinRequest;
+import dev.rivulet.SetResult;
+import dev.rivulet.Snapshot;
+import dev.rivulet.StreamEvent;
+import dev.rivulet.StreamException;
+import dev.rivulet.StreamFunction;
+import dev.rivulet.StreamListener;
+import dev.rivulet.Subscription;
+import dev.rivulet.TriggerRegistry;
+import dev.rivulet.UpdateOp;
+import dev.rivulet.UpdateResult;
+import dev.rivulet.spi.Change;
+import dev.rivulet.spi.CommitListener;
+import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.StorageAdapter;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@code StreamEngine}: the typed operations (each used by its {@code stream::*}
+ * function too), per-stream overrides, event publication, triggers and subscriptions.
+ */
+public final class EngineCore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
+
+  private final StorageAdapter storage;
+  private final EventTransport transport;
+  private final ExecutorService ownedExecutor;
+  private final FunctionTable functions;
+  private final TriggerTable triggers;
+  private final EventHub hub;
+  private final Overrides overrides;
+  private final Map<String, StreamFunction> builtIns;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
+   */
+  public EngineCore(StorageAdapter storage, Executor executor, ExecutorService ownedExecutor) {
+    this.storage = storage;
+    this.transport = storage.transport();
+    this.ownedExecutor = ownedExecutor;
+    this.builtIns = BuiltInFunctions.of(this);
+    this.functions = new FunctionTable(builtIns.keySet());
+    this.overrides = new Overrides(functions);
+    this.triggers = new TriggerTable(executor, this::invoke);
+    this.hub = new EventHub(executor, transport, this::snapshot);
+    transport.start(hub);
+  }
+
+  public FunctionRegistry functions() {
+    return functions;
+  }
+
+  public TriggerRegistry triggers() {
+    return triggers;
+  }
+
+  /** Calls a built-in or registered function; see {@code StreamEngine.invoke}. */
+  public JsonNode invoke(String functionId, JsonNode input) {
+    checkOpen();
+    StreamFunction function = builtIns.get(functionId);
+    if (function == null) {
+      function = functions.find(functionId).orElse(null);
+    }
+    if (function == null) {
+      throw new StreamException(
+          StreamException.FUNCTION_NOT_FOUND, "Function not found: " + functionId);
+    }
+    try {
+      return function.call(input);
+    } catch (StreamException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StreamException(
+          "function_failed", "Function " + functionId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- the eight stream functions, typed ----
+
+  public SetResult set(GroupKey group, String item, JsonNode data) {
+    checkOpen();
+    JsonNode value = data == null ? NullNode.getInstance() : data;
+    StreamFunction override = overrides.find("set", group.stream());
+    if (override != null) {
+      SetResult result = overrides.set(override, group, item, value);
+      commitWithoutStorage(group, item, result.oldValue(), result.newValue(), Kind.WRITE);
+      return result;
+    }
+    Change change;
+    try {
+      change = storage.set(group, item, value, this::publishChange);
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_SET_ERROR", "set value", e);
+    }
+    return new SetResult(change.oldValue(), change.newValue());
+  }
+
+  public JsonNode get(GroupKey group, String item) {
+    checkOpen();
+    StreamFunction override = overrides.find("get", group.stream());
+    if (override != null) {
+      return overrides.read(override, "STREAM_GET_ERROR", "get value", Overrides.input(group, item));
+    }
+    try {
+      return storage.get(group, item);
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_GET_ERROR", "get value", e);
+    }
+  }
+
+  /** Deletes an item; returns the removed value or Java null when there was none. */
+  public JsonNode delete(GroupKey group, String item) {
+    checkOpen();
+    StreamFunction override = overrides.find("delete", group.stream());
+    if (override != null) {
+      JsonNode old = overrides.delete(override, group, item);
+      if (old != null && !old.isNull()) {
+        commitWithoutStorage(group, item, old, null, Kind.DELETE);
+      }
+      return old;
+    }
+    try {
+      return storage.delete(group, item, this::publishChange).oldValue();
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_DELETE_ERROR", "delete value", e);
+    }
+  }
+
+  public List<JsonNode> list(GroupKey group) {
+    checkOpen();
+    StreamFunction override = overrides.find("list", group.stream());
+    if (override != null) {
+      JsonNode result =
+          overrides.read(override, "STREAM_GET_GROUP_ERROR", "get group", Overrides.input(group));
+      return result == null ? List.of() : Overrides.elements(result);
+    }
+    try {
+      return storage.list(group);
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_GET_GROUP_ERROR", "get group", e);
+    }
+  }
+
+  public List<String> listGroups(String stream) {
+    checkOpen();
+    StreamFunction override = overrides.find("list_groups", stream);
+    if (override != null) {
+      ObjectNode input = Json.MAPPER.createObjectNode().put("stream_name", stream);
+      JsonNode result = overrides.read(override, "STREAM_LIST_GROUPS_ERROR", "list groups", input);
+      return result == null
+          ? List.of()
+          : Overrides.elements(result).stream().map(JsonNode::asText).toList();
+    }
+    try {
+      return storage.listGroups(stream);
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_LIST_GROUPS_ERROR", "list groups", e);
+    }
+  }
+
+  public SortedMap<String, List<String>> listAll() {
+    checkOpen();
+    try {
+      return storage.listAll();
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_LIST_ALL_ERROR", "list stream", e);
+    }
+  }
+
+  /** Emits a custom event to the group's subscribers and {@code stream} triggers. */
+  public void send(GroupKey group, String itemFilter, String type, JsonNode data) {
+    checkOpen();
+    JsonNode payload = data == null ? NullNode.getInstance() : data;
+    try {
+      storage.send(
+          group,
+          itemFilter,
+          change ->
+              publish(
+                  StreamEvent.custom(
+                      group, itemFilter, type, payload, change.seq(), change.timestamp())));
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_SEND_ERROR", "send event", e);
+    }
+  }
+
+  public UpdateResult update(GroupKey group, String item, List<UpdateOp> ops) {
+    checkOpen();
+    List<UpdateOp> copy = List.copyOf(ops);
+    StreamFunction override = overrides.find("update", group.stream());
+    if (override != null) {
+      UpdateResult result = overrides.update(override, group, item, copy);
+      commitWithoutStorage(group, item, result.oldValue(), result.newValue(), Kind.WRITE);
+      return result;
+    }
+    UpdateApplier.Applied[] applied = new UpdateApplier.Applied[1];
+    Change change;
+    try {
+      change =
+          storage.update(
+              group,
+              item,
+              current -> {
+                applied[0] = UpdateApplier.apply(current, copy);
+                return applied[0].newValue();
+              },
+              this::publishChange);
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
+    }
+    return new UpdateResult(change.oldValue(), change.newValue(), applied[0].errors());
+  }
+
+  // ---- subscriptions, join and leave ----
+
+  public Subscription subscribe(GroupKey group, String itemId, StreamListener listener) {
+    checkOpen();
+    return hub.subscribe(group, itemId, listener);
+  }
+
+  /** The current state of a group (item null) or an item, with its seq; overrides apply. */
+  public Snapshot snapshot(GroupKey group, String itemId) {
+    if (itemId == null) {
+      GroupSnapshot snap = storage.snapshot(group);
+      ArrayNode data = Json.MAPPER.createArrayNode();
+      if (overrides.find("list", group.stream()) != null) {
+        list(group).forEach(data::add);
+      } else {
+        snap.items().forEach(i -> data.add(i.value()));
+      }
+      return new Snapshot(group, null, data, snap.seq(), snap.timestamp());
+    }
+    GroupSnapshot snap = storage.snapshot(group, itemId);
+    JsonNode value =
+        overrides.find("get", group.stream()) != null ? get(group, itemId) : snap.value(itemId);
+    return new Snapshot(
+        group, itemId, value == null ? NullNode.getInstance() : value, snap.seq(), snap.timestamp());
+  }
+
+  public CompletableFuture<Boolean> join(JoinRequest request) {
+    checkOpen();
+    return triggers.join(request);
+  }
+
+  public CompletableFuture<Void> leave(JoinRequest request) {
+    return triggers.leave(request);
+  }
+
+  public long listenerFailures() {
+    return hub.listenerFailures();
+  }
+
+  // ---- events ----
+
+  private enum Kind {
+    WRITE,
+    DELETE
+  }
+
+  /** The commit listener of storage writes: one event per committed change. */
+  private void publishChange(Change change) {
+    StreamEvent.Kind kind =
+        change.newValue() == null
+            ? StreamEvent.Kind.DELETE
+            : change.oldValue() == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
+    JsonNode data = kind == StreamEvent.Kind.DELETE ? change.oldValue() : change.newValue();
+    publish(
+        StreamEvent.change(
+            change.group(), change.item(), kind, data, change.seq(), change.timestamp()));
+  }
+
+  /** Writes done by an override function still get a seq and an event from the engine. */
+  private void commitWithoutStorage(
+      GroupKey group, String item, JsonNode oldValue, JsonNode newValue, Kind kind) {
+    CommitListener listener =
+        change -> {
+          StreamEvent.Kind eventKind =
+              kind == Kind.DELETE
+                  ? StreamEvent.Kind.DELETE
+                  : oldValue == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
+          JsonNode data = kind == Kind.DELETE ? oldValue : newValue;
+          publish(
+              StreamEvent.change(group, item, eventKind, data, change.seq(), change.timestamp()));
+        };
+    try {
+      storage.send(group, item, listener);
+    } catch (RuntimeException e) {
+      LOG.warn("could not publish the change of {} / {} made by an override", group, item, e);
+    }
+  }
+
+  private void publish(StreamEvent event) {
+    try {
+      transport.publish(event);
+    } catch (RuntimeException e) {
+      LOG.warn("could not publish {}", event, e);
+    }
+    triggers.fire(event);
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new StreamException("engine_closed", "The stream engine is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      transport.close();
+    } finally {
+      try {
+        storage.close();
+      } finally {
+        if (ownedExecutor != null) {
+          ownedExecutor.shutdown();
+        }
+      }
+    }
+  }
+}

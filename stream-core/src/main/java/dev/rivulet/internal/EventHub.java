@@ -1,0 +1,216 @@
+package dev.rivulet.internal;
+
+import dev.rivulet.Snapshot;
+import dev.rivulet.StreamEvent;
+import dev.rivulet.StreamListener;
+import dev.rivulet.Subscription;
+import dev.rivulet.spi.EventSink;
+import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.GroupKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers each group's events to its in-process subscribers, in {@code seq} order, on the
+ * engine's executor (one lane per group).
+ *
+ * <p>Race-free hand-off: a new subscription is registered (buffering) before its snapshot is taken;
+ * the snapshot is then delivered on the group's lane, followed by the buffered and later events
+ * whose {@code seq} is above the snapshot's. Each subscription checks that {@code seq} advances by
+ * exactly one; on a gap (a transport lost events) it takes a fresh snapshot and says so.
+ */
+final class EventHub implements EventSink {
+  private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
+
+  private final ConcurrentHashMap<GroupKey, List<Sub>> groups = new ConcurrentHashMap<>();
+  private final KeyedSerialExecutor<GroupKey> lanes;
+  private final EventTransport transport;
+  private final BiFunction<GroupKey, String, Snapshot> snapshots;
+  private final AtomicLong listenerFailures = new AtomicLong();
+
+  /**
+   * @param snapshots takes the current snapshot of a group (item null) or of one item
+   */
+  EventHub(
+      Executor executor,
+      EventTransport transport,
+      BiFunction<GroupKey, String, Snapshot> snapshots) {
+    this.lanes = new KeyedSerialExecutor<>(executor);
+    this.transport = transport;
+    this.snapshots = snapshots;
+  }
+
+  /** Registers a subscription and starts it with a snapshot; see the class comment. */
+  Subscription subscribe(GroupKey group, String itemId, StreamListener listener) {
+    Sub sub = new Sub(group, itemId, Objects.requireNonNull(listener, "listener"));
+    groups.compute(
+        group,
+        (g, subs) -> {
+          if (subs == null) {
+            subs = new CopyOnWriteArrayList<>();
+            transport.subscribe(g);
+          }
+          subs.add(sub);
+          return subs;
+        });
+    try {
+      Snapshot snapshot = snapshots.apply(group, itemId);
+      lanes.execute(group, () -> sub.start(snapshot, false));
+    } catch (RuntimeException e) {
+      sub.close();
+      throw e;
+    }
+    return sub;
+  }
+
+  /** Whether anybody in this process listens to the group. */
+  boolean hasSubscribers(GroupKey group) {
+    return groups.containsKey(group);
+  }
+
+  long listenerFailures() {
+    return listenerFailures.get();
+  }
+
+  @Override
+  public void event(StreamEvent event) {
+    if (groups.containsKey(event.group())) {
+      lanes.execute(event.group(), () -> deliver(event));
+    }
+  }
+
+  @Override
+  public void lost(GroupKey group) {
+    lanes.execute(
+        group,
+        () -> {
+          for (Sub sub : subscribers(group)) {
+            sub.resync();
+          }
+        });
+  }
+
+  private void deliver(StreamEvent event) {
+    for (Sub sub : subscribers(event.group())) {
+      sub.offer(event);
+    }
+  }
+
+  private List<Sub> subscribers(GroupKey group) {
+    List<Sub> subs = groups.get(group);
+    return subs == null ? List.of() : subs;
+  }
+
+  private void remove(Sub sub) {
+    groups.computeIfPresent(
+        sub.group,
+        (g, subs) -> {
+          subs.remove(sub);
+          if (subs.isEmpty()) {
+            transport.unsubscribe(g);
+            return null;
+          }
+          return subs;
+        });
+  }
+
+  /** One subscription; all methods but close run on the group's lane. */
+  private final class Sub implements Subscription {
+    final GroupKey group;
+    final String itemId;
+    final StreamListener listener;
+    final AtomicBoolean closed = new AtomicBoolean();
+    List<StreamEvent> pending = new ArrayList<>();
+    long lastSeq;
+
+    Sub(GroupKey group, String itemId, StreamListener listener) {
+      this.group = group;
+      this.itemId = itemId;
+      this.listener = listener;
+    }
+
+    void start(Snapshot snapshot, boolean resync) {
+      if (closed.get()) {
+        return;
+      }
+      lastSeq = snapshot.seq();
+      List<StreamEvent> buffered = pending;
+      pending = null;
+      call(() -> listener.onSnapshot(snapshot, resync));
+      if (buffered != null) {
+        buffered.forEach(this::offer);
+      }
+    }
+
+    void offer(StreamEvent event) {
+      if (closed.get()) {
+        return;
+      }
+      if (pending != null) {
+        pending.add(event);
+        return;
+      }
+      long seq = event.seq();
+      if (seq <= lastSeq) {
+        return; // included in the snapshot, or a duplicate
+      }
+      if (seq != lastSeq + 1) {
+        LOG.debug("{} saw seq {} after {}: re-synchronizing", group, seq, lastSeq);
+        resync();
+        if (seq <= lastSeq) {
+          return;
+        }
+      }
+      lastSeq = seq;
+      if (itemId == null || itemId.equals(event.itemId())) {
+        call(() -> listener.onEvent(event));
+      }
+    }
+
+    void resync() {
+      if (closed.get() || pending != null) {
+        return;
+      }
+      try {
+        start(snapshots.apply(group, itemId), true);
+      } catch (RuntimeException e) {
+        LOG.warn("could not re-synchronize a subscription of {}", group, e);
+      }
+    }
+
+    private void call(Runnable callback) {
+      try {
+        callback.run();
+      } catch (RuntimeException e) {
+        listenerFailures.incrementAndGet();
+        LOG.warn("stream listener of {} failed", group, e);
+      }
+    }
+
+    @Override
+    public GroupKey group() {
+      return group;
+    }
+
+    @Override
+    public String itemId() {
+      return itemId;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        remove(this);
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.rivulet.internal;
+
+import dev.rivulet.StreamException;
+
+/** Wraps adapter failures in the reference's codes and wording. */
+final class Failures {
+  private Failures() {}
+
+  /**
+   * {@code Failed to <verb>: <cause>} with {@code code}; a {@link StreamException} from the
+   * adapter keeps its own code when it already is a storage code.
+   */
+  static StreamException storage(String code, String verb, RuntimeException cause) {
+    if (cause instanceof StreamException e && e.code().startsWith("STREAM_")) {
+      return e;
+    }
+    String detail = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    return new StreamException(code, "Failed to " + verb + ": " + detail, cause);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.rivulet.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.StreamException;
+import java.nio.charset.StandardCharsets;
+
+/** Decoding of function inputs, with the reference's error codes and wording. */
+final class Inputs {
+  /** Longest stream, group or item name, in UTF-8 bytes. */
+  static final int MAX_NAME_BYTES = 512;
+
+  private final String functionId;
+  private final JsonNode input;
+
+  private Inputs(String functionId, JsonNode input) {
+    this.functionId = functionId;
+    this.input = input;
+  }
+
+  /** Starts decoding {@code input} of {@code functionId}; it must be a JSON object. */
+  static Inputs of(String functionId, JsonNode input) {
+    if (input == null || !input.isObject()) {
+      throw deserialization(
+          functionId, "invalid type: " + describe(input) + ", expected a JSON object");
+    }
+    return new Inputs(functionId, input);
+  }
+
+  /** A required, valid name field (stream_name, group_id, item_id). */
+  String name(String field) {
+    return checkName(functionId, field, string(field));
+  }
+
+  /** A required string field. */
+  String string(String field) {
+    JsonNode value = required(field);
+    if (!value.isTextual()) {
+      throw typeError(field, value, "a string");
+    }
+    return value.textValue();
+  }
+
+  /** An optional name field: absent or null → null. */
+  String optionalName(String field) {
+    JsonNode value = input.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw typeError(field, value, "a string");
+    }
+    return checkName(functionId, field, value.textValue());
+  }
+
+  /** A required field of any JSON type (null allowed). */
+  JsonNode required(String field) {
+    JsonNode value = input.get(field);
+    if (value == null || value.isMissingNode()) {
+      throw deserialization(functionId, "missing field `" + field + "`");
+    }
+    return value;
+  }
+
+  private StreamException typeError(String field, JsonNode value, String expected) {
+    return deserialization(
+        functionId, "invalid type for `" + field + "`: " + describe(value) + ", expected " + expected);
+  }
+
+  /** Checks a name: non-empty and at most 512 UTF-8 bytes. */
+  static String checkName(String functionId, String field, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new StreamException(
+          StreamException.INVALID_ARGUMENT,
+          "Invalid input for " + functionId + ": " + field + " must not be empty");
+    }
+    if (value.length() * 3 > MAX_NAME_BYTES) {
+      int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_NAME_BYTES) {
+        throw new StreamException(
+            StreamException.INVALID_ARGUMENT,
+            "Invalid input for "
+                + functionId
+                + ": "
+                + field
+                + " is "
+                + bytes
+                + " UTF-8 bytes, the maximum is "
+                + MAX_NAME_BYTES);
+      }
+    }
+    return value;
+  }
+
+  static StreamException deserialization(String functionId, String detail) {
+    return new StreamException(
+        StreamException.DESERIALIZATION_ERROR,
+        "Failed to deserialize input for " + functionId + ": " + detail);
+  }
+
+  /** A serde-like description of a value: {@code integer `1`}, {@code string "x"}, {@code null}. */
+  static String describe(JsonNode value) {
+    if (value == null || value.isNull() || value.isMissingNode()) {
+      return "null";
+    }
+    if (value.isIntegralNumber()) {
+      return "integer `" + value.asText() + "`";
+    }
+    if (value.isNumber()) {
+      return "floating point `" + value.asText() + "`";
+    }
+    if (value.isBoolean()) {
+      return "boolean `" + value.asText() + "`";
+    }
+    if (value.isTextual()) {
+      return "string \"" + value.textValue() + "\"";
+    }
+    return value.isArray() ? "sequence" : "map";
+  }
+}

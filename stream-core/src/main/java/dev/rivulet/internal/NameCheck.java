@@ -1,0 +1,14 @@
+package dev.rivulet.internal;
+
+/** Name validation for the typed API (same rules and messages as the JSON functions). */
+public final class NameCheck {
+  private NameCheck() {}
+
+  /**
+   * @throws dev.rivulet.StreamException {@code invalid_argument} for a null, empty or oversized
+   *     name
+   */
+  public static String name(String functionId, String field, String value) {
+    return Inputs.checkName(functionId, field, value);
+  }
+}
