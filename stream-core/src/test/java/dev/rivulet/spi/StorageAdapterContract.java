@@ -1,0 +1,438 @@
+package dev.rivulet.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link StorageAdapter} must show. Subclass it in an adapter's tests and
+ * implement {@link #createAdapter()} (a fresh, empty store per test); everything else is inherited.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class StorageAdapterContract {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  protected static final CommitListener IGNORE = change -> {};
+
+  protected StorageAdapter adapter;
+
+  /** A new, empty adapter; closed by the kit after each test. */
+  protected abstract StorageAdapter createAdapter() throws Exception;
+
+  @BeforeEach
+  void openAdapter() throws Exception {
+    adapter = createAdapter();
+  }
+
+  @AfterEach
+  void closeAdapter() {
+    if (adapter != null) {
+      adapter.close();
+    }
+  }
+
+  protected static JsonNode json(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
+  protected static GroupKey group(String stream, String group) {
+    return new GroupKey(stream, group);
+  }
+
+  @Test
+  void getOfMissingItemIsNull() {
+    assertThat(adapter.get(group("s", "g"), "nope")).isNull();
+  }
+
+  @Test
+  void setReturnsOldAndNewValueAndGetReadsIt() {
+    GroupKey g = group("s", "g");
+    Change first = adapter.set(g, "i", json("{\"a\":1}"), IGNORE);
+    assertThat(first.oldValue()).isNull();
+    assertThat(first.newValue()).isEqualTo(json("{\"a\":1}"));
+    Change second = adapter.set(g, "i", json("{\"a\":2}"), IGNORE);
+    assertThat(second.oldValue()).isEqualTo(json("{\"a\":1}"));
+    assertThat(adapter.get(g, "i")).isEqualTo(json("{\"a\":2}"));
+  }
+
+  @Test
+  void seqGrowsByOneWithEveryCommittedChangeOfTheGroup() {
+    GroupKey g = group("s", "g");
+    long s1 = adapter.set(g, "a", IntNode.valueOf(1), IGNORE).seq();
+    long s2 = adapter.update(g, "a", v -> IntNode.valueOf(2), IGNORE).seq();
+    long s3 = adapter.send(g, null, IGNORE).seq();
+    long s4 = adapter.delete(g, "a", IGNORE).seq();
+    assertThat(List.of(s2, s3, s4)).containsExactly(s1 + 1, s1 + 2, s1 + 3);
+    assertThat(s1).isPositive();
+    assertThat(adapter.snapshot(g).seq()).isEqualTo(s4);
+  }
+
+  @Test
+  void timestampsStrictlyIncreaseWithinAGroup() {
+    GroupKey g = group("s", "g");
+    long last = 0;
+    for (int i = 0; i < 200; i++) {
+      long ts = adapter.set(g, "i", IntNode.valueOf(i), IGNORE).timestamp();
+      assertThat(ts).isGreaterThan(last);
+      last = ts;
+    }
+  }
+
+  @Test
+  void deleteOfMissingItemCommitsNothingAndTellsNobody() {
+    GroupKey g = group("s", "g");
+    adapter.set(g, "other", IntNode.valueOf(1), IGNORE);
+    long before = adapter.snapshot(g).seq();
+    AtomicInteger calls = new AtomicInteger();
+    Change change = adapter.delete(g, "missing", c -> calls.incrementAndGet());
+    assertThat(change.committed()).isFalse();
+    assertThat(change.oldValue()).isNull();
+    assertThat(calls).hasValue(0);
+    assertThat(adapter.snapshot(g).seq()).isEqualTo(before);
+    assertThat(adapter.delete(group("none", "none"), "x", c -> calls.incrementAndGet()).committed())
+        .isFalse();
+  }
+
+  @Test
+  void deleteReturnsTheRemovedValueAndReportsIt() {
+    GroupKey g = group("s", "g");
+    adapter.set(g, "i", json("{\"x\":[1]}"), IGNORE);
+    List<Change> seen = new ArrayList<>();
+    Change change = adapter.delete(g, "i", seen::add);
+    assertThat(change.oldValue()).isEqualTo(json("{\"x\":[1]}"));
+    assertThat(change.newValue()).isNull();
+    assertThat(seen).containsExactly(change);
+    assertThat(adapter.get(g, "i")).isNull();
+  }
+
+  @Test
+  void listenerIsToldOnceForEveryCommitBeforeTheCallReturns() {
+    GroupKey g = group("s", "g");
+    List<Change> seen = new ArrayList<>();
+    Change set = adapter.set(g, "i", IntNode.valueOf(1), seen::add);
+    Change update = adapter.update(g, "i", v -> IntNode.valueOf(v.intValue() + 1), seen::add);
+    Change send = adapter.send(g, "i", seen::add);
+    assertThat(seen).containsExactly(set, update, send);
+    assertThat(update.oldValue()).isEqualTo(IntNode.valueOf(1));
+    assertThat(update.newValue()).isEqualTo(IntNode.valueOf(2));
+    assertThat(send.item()).isEqualTo("i");
+    assertThat(adapter.get(g, "i")).isEqualTo(IntNode.valueOf(2));
+  }
+
+  @Test
+  void updateOfMissingItemSeesNullAndCreatesIt() {
+    GroupKey g = group("s", "g");
+    List<JsonNode> seenCurrent = Collections.synchronizedList(new ArrayList<>());
+    Change change =
+        adapter.update(
+            g,
+            "i",
+            current -> {
+              seenCurrent.add(current == null ? null : current);
+              return json("{}");
+            },
+            IGNORE);
+    assertThat(seenCurrent).last().isNull();
+    assertThat(change.oldValue()).isNull();
+    assertThat(adapter.get(g, "i")).isEqualTo(json("{}"));
+  }
+
+  @Test
+  void storedJsonNullIsAValueNotAMissingItem() {
+    GroupKey g = group("s", "g");
+    adapter.set(g, "i", NullNode.getInstance(), IGNORE);
+    assertThat(adapter.get(g, "i")).isEqualTo(NullNode.getInstance());
+    Change update = adapter.update(g, "i", current -> IntNode.valueOf(1), IGNORE);
+    assertThat(update.oldValue()).isEqualTo(NullNode.getInstance());
+    assertThat(adapter.list(g)).containsExactly(IntNode.valueOf(1));
+  }
+
+  @Test
+  void valuesKeepExactNumbersEmptyContainersAndKeyOrder() {
+    GroupKey g = group("s", "g");
+    String text =
+        "{\"z\":1,\"a\":[],\"m\":{},\"big\":123456789012345678901234567890,"
+            + "\"u64\":18446744073709551615,\"f\":1.5,\"neg\":-9223372036854775808}";
+    adapter.set(g, "i", json(text), IGNORE);
+    JsonNode back = adapter.get(g, "i");
+    assertThat(back).isEqualTo(json(text));
+    assertThat(back.get("big").bigIntegerValue())
+        .isEqualTo(new BigInteger("123456789012345678901234567890"));
+    List<String> keys = new ArrayList<>();
+    back.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsExactly("z", "a", "m", "big", "u64", "f", "neg");
+    assertThat(back.get("a").isArray()).isTrue();
+    assertThat(back.get("m").isObject()).isTrue();
+  }
+
+  @Test
+  void listKeepsCreationOrderUpdateKeepsPositionRecreateMovesToEnd() {
+    GroupKey g = group("s", "g");
+    for (String id : List.of("c", "a", "b", "d")) {
+      adapter.set(g, id, json("\"" + id + "\""), IGNORE);
+    }
+    adapter.set(g, "a", json("\"a2\""), IGNORE);
+    adapter.update(g, "b", v -> json("\"b2\""), IGNORE);
+    adapter.delete(g, "c", IGNORE);
+    adapter.set(g, "c", json("\"c2\""), IGNORE);
+    assertThat(adapter.list(g))
+        .containsExactly(json("\"a2\""), json("\"b2\""), json("\"d\""), json("\"c2\""));
+    assertThat(adapter.snapshot(g).items())
+        .extracting(GroupSnapshot.Item::id)
+        .containsExactly("a", "b", "d", "c");
+  }
+
+  @Test
+  void listOfMissingGroupIsEmpty() {
+    assertThat(adapter.list(group("s", "none"))).isEmpty();
+    assertThat(adapter.listGroups("none")).isEmpty();
+  }
+
+  @Test
+  void namesWithSeparatorsNeverCollide() {
+    List<String[]> triples =
+        List.of(
+            new String[] {"a:b", "c", "d"},
+            new String[] {"a", "b:c", "d"},
+            new String[] {"a", "b", "c:d"},
+            new String[] {"a:b:c", "d", "e"},
+            new String[] {"{x}", "*", "%2F"},
+            new String[] {"{x", "}*", "/"},
+            new String[] {"sp ace", "ü\u00e9", "\ud83d\ude00"},
+            new String[] {"a", "b", "c"});
+    for (int i = 0; i < triples.size(); i++) {
+      String[] t = triples.get(i);
+      adapter.set(group(t[0], t[1]), t[2], IntNode.valueOf(i), IGNORE);
+    }
+    for (int i = 0; i < triples.size(); i++) {
+      String[] t = triples.get(i);
+      assertThat(adapter.get(group(t[0], t[1]), t[2]))
+          .as(String.join("|", t))
+          .isEqualTo(IntNode.valueOf(i));
+    }
+    assertThat(adapter.list(group("a", "b")))
+        .containsExactly(IntNode.valueOf(2), IntNode.valueOf(7));
+    assertThat(adapter.list(group("a:b", "c"))).containsExactly(IntNode.valueOf(0));
+    assertThat(adapter.listGroups("a")).containsExactly("b", "b:c");
+    assertThat(adapter.listGroups("a:b")).containsExactly("c");
+    assertThat(adapter.listAll()).containsKeys("a", "a:b", "a:b:c", "{x}", "{x", "sp ace");
+  }
+
+  @Test
+  void listGroupsAndListAllAreSortedAndSkipEmptiedGroups() {
+    adapter.set(group("orders", "beta"), "1", IntNode.valueOf(1), IGNORE);
+    adapter.set(group("orders", "alpha"), "1", IntNode.valueOf(1), IGNORE);
+    adapter.set(group("orders", "gone"), "1", IntNode.valueOf(1), IGNORE);
+    adapter.set(group("users", "default"), "1", IntNode.valueOf(1), IGNORE);
+    adapter.set(group("empty", "only"), "1", IntNode.valueOf(1), IGNORE);
+    adapter.delete(group("orders", "gone"), "1", IGNORE);
+    adapter.delete(group("empty", "only"), "1", IGNORE);
+    assertThat(adapter.listGroups("orders")).containsExactly("alpha", "beta");
+    Map<String, List<String>> all = adapter.listAll();
+    assertThat(all.keySet()).containsExactly("orders", "users");
+    assertThat(all.get("orders")).containsExactly("alpha", "beta");
+    assertThat(all.get("users")).containsExactly("default");
+  }
+
+  @Test
+  void sortOrderIsByCodePoint() {
+    for (String name : List.of("b", "a", "\ud83d\ude00", "\uffff", "B", "a b")) {
+      adapter.set(group("s", name), "i", IntNode.valueOf(1), IGNORE);
+    }
+    assertThat(adapter.listGroups("s"))
+        .containsExactly("B", "a", "a b", "b", "\uffff", "\ud83d\ude00");
+  }
+
+  @Test
+  void seqGoesOnAfterAGroupWasEmptied() {
+    GroupKey g = group("s", "g");
+    adapter.set(g, "i", IntNode.valueOf(1), IGNORE);
+    long deleted = adapter.delete(g, "i", IGNORE).seq();
+    long recreated = adapter.set(g, "i", IntNode.valueOf(2), IGNORE).seq();
+    assertThat(recreated).isGreaterThan(deleted);
+  }
+
+  @Test
+  void snapshotHoldsItemsInOrderWithTheLastSeq() {
+    GroupKey g = group("s", "g");
+    adapter.set(g, "x", IntNode.valueOf(1), IGNORE);
+    long last = adapter.set(g, "y", IntNode.valueOf(2), IGNORE).seq();
+    GroupSnapshot snapshot = adapter.snapshot(g);
+    assertThat(snapshot.seq()).isEqualTo(last);
+    assertThat(snapshot.items())
+        .containsExactly(
+            new GroupSnapshot.Item("x", IntNode.valueOf(1)),
+            new GroupSnapshot.Item("y", IntNode.valueOf(2)));
+    GroupSnapshot one = adapter.snapshot(g, "y");
+    assertThat(one.seq()).isEqualTo(last);
+    assertThat(one.value("y")).isEqualTo(IntNode.valueOf(2));
+    assertThat(adapter.snapshot(g, "missing").items()).isEmpty();
+    assertThat(adapter.snapshot(group("s", "never")).seq()).isZero();
+  }
+
+  @Test
+  void concurrentUpdatesOfOneItemAreLinearizable() throws Exception {
+    GroupKey g = group("s", "counter");
+    int threads = 8;
+    int perThread = 250;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    adapter.update(
+                        g,
+                        "n",
+                        current -> IntNode.valueOf(current == null ? 1 : current.intValue() + 1),
+                        IGNORE);
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(adapter.get(g, "n")).isEqualTo(IntNode.valueOf(threads * perThread));
+  }
+
+  @Test
+  void listenerSeesEachGroupInSeqOrderWithoutConcurrentCalls() throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    Map<GroupKey, List<Long>> seqs = new ConcurrentHashMap<>();
+    Map<GroupKey, AtomicInteger> inside = new ConcurrentHashMap<>();
+    AtomicInteger overlaps = new AtomicInteger();
+    CommitListener listener =
+        change -> {
+          AtomicInteger busy = inside.computeIfAbsent(change.group(), k -> new AtomicInteger());
+          if (busy.incrementAndGet() != 1) {
+            overlaps.incrementAndGet();
+          }
+          seqs.computeIfAbsent(change.group(), k -> Collections.synchronizedList(new ArrayList<>()))
+              .add(change.seq());
+          busy.decrementAndGet();
+        };
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    GroupKey g = group("s", "g" + (i % 2));
+                    switch (i % 4) {
+                      case 0 -> adapter.set(g, "i" + id, IntNode.valueOf(i), listener);
+                      case 1 -> adapter.update(g, "shared", v -> IntNode.valueOf(id), listener);
+                      case 2 -> adapter.send(g, null, listener);
+                      default -> adapter.delete(g, "i" + id, listener);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(overlaps).hasValue(0);
+    for (Map.Entry<GroupKey, List<Long>> e : seqs.entrySet()) {
+      List<Long> list = e.getValue();
+      for (int i = 1; i < list.size(); i++) {
+        assertThat(list.get(i)).as("%s at %d", e.getKey(), i).isEqualTo(list.get(i - 1) + 1);
+      }
+      assertThat(adapter.snapshot(e.getKey()).seq()).isEqualTo(list.get(list.size() - 1));
+    }
+  }
+
+  @Test
+  void writersOfDifferentGroupsDoNotWaitForEachOther() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Change> blocked =
+          pool.submit(
+              () ->
+                  adapter.update(
+                      group("s", "slow"),
+                      "i",
+                      current -> {
+                        inside.countDown();
+                        try {
+                          release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return IntNode.valueOf(1);
+                      },
+                      IGNORE));
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      adapter.set(group("s", "fast"), "i", IntNode.valueOf(2), IGNORE);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(blocked.isDone()).isFalse();
+      release.countDown();
+      assertThat(blocked.get(30, TimeUnit.SECONDS).newValue()).isEqualTo(IntNode.valueOf(1));
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void storedValuesAreIndependentOfLaterChangesToTheReturnedTree() {
+    GroupKey g = group("s", "g");
+    ObjectNode value = (ObjectNode) json("{\"a\":1}");
+    adapter.set(g, "i", value, IGNORE);
+    adapter.update(
+        g,
+        "i",
+        current -> {
+          ObjectNode copy = ((ObjectNode) current).deepCopy();
+          copy.put("b", 2);
+          return copy;
+        },
+        IGNORE);
+    assertThat(adapter.get(g, "i")).isEqualTo(json("{\"a\":1,\"b\":2}"));
+  }
+}
