@@ -74,7 +74,8 @@ public final class StreamEngine implements AutoCloseable {
 
   /** {@code stream::get}: the stored value, or Java {@code null} when the item does not exist. */
   public JsonNode get(String stream, String group, String item) {
-    return core.get(key("stream::get", stream, group), NameCheck.name("stream::get", "item_id", item));
+    return core.get(
+        key("stream::get", stream, group), NameCheck.name("stream::get", "item_id", item));
   }
 
   /** {@code stream::delete}: the removed value, or Java {@code null} when there was none. */
@@ -125,8 +126,7 @@ public final class StreamEngine implements AutoCloseable {
    * snapshot with its {@code seq}, then every later event in {@code seq} order, with no gap and no
    * duplicate, even while writers race this call. See {@link StreamListener} for threads.
    */
-  public Subscription subscribe(
-      String stream, String group, String item, StreamListener listener) {
+  public Subscription subscribe(String stream, String group, String item, StreamListener listener) {
     return core.subscribe(
         key("subscribe", stream, group),
         item == null ? null : NameCheck.name("subscribe", "item_id", item),
@@ -179,9 +179,9 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
-     * Runs trigger handlers, join/leave handlers and subscriber callbacks; default a pool of
-     * daemon threads named {@code rivulet-dispatch-N}, shut down by {@link StreamEngine#close}.
-     * A given executor is not shut down by the engine.
+     * Runs trigger handlers, join/leave handlers and subscriber callbacks; default a pool of daemon
+     * threads named {@code rivulet-dispatch-N}, shut down by {@link StreamEngine#close}. A given
+     * executor is not shut down by the engine.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

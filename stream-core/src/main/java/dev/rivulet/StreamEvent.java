@@ -12,10 +12,10 @@ import java.util.Objects;
  * One committed change of a group (create, update, delete, or a custom event from {@code
  * stream::send}), with the group's {@code seq} and a timestamp that strictly increases with it.
  *
- * <p>Its JSON is the reference's wrapper message plus {@code seq}:
- * {@code {"type":"stream","timestamp":…,"streamName":s,"groupId":g,"id":item-or-null,
- * "event":{…},"seq":n}}. The JSON is built and serialized at most once per event and then shared
- * by every trigger and subscriber; treat {@link #toJson()} and {@link #data()} as read-only.
+ * <p>Its JSON is the reference's wrapper message plus {@code seq}: {@code
+ * {"type":"stream","timestamp":…,"streamName":s,"groupId":g,"id":item-or-null,
+ * "event":{…},"seq":n}}. The JSON is built and serialized at most once per event and then shared by
+ * every trigger and subscriber; treat {@link #toJson()} and {@link #data()} as read-only.
  */
 public final class StreamEvent {
 

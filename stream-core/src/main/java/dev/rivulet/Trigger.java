@@ -29,7 +29,8 @@ public record Trigger(
   }
 
   /** A trigger that calls the function registered under {@code functionId}. */
-  public static Trigger toFunction(String id, TriggerType type, JsonNode config, String functionId) {
+  public static Trigger toFunction(
+      String id, TriggerType type, JsonNode config, String functionId) {
     return new Trigger(id, type, config, Objects.requireNonNull(functionId, "functionId"), null);
   }
 

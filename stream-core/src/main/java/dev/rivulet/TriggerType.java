@@ -6,7 +6,9 @@ import java.util.Arrays;
 public enum TriggerType {
   /** Fires for set, update, delete (of an existing item) and send. */
   STREAM("stream"),
-  /** Fires when a subscriber joins; a handler returning {@code {"unauthorized":true}} refuses it. */
+  /**
+   * Fires when a subscriber joins; a handler returning {@code {"unauthorized":true}} refuses it.
+   */
   JOIN("stream:join"),
   /** Fires when a subscriber leaves or its connection ends. */
   LEAVE("stream:leave");

@@ -23,7 +23,9 @@ public sealed interface UpdateOp
         UpdateOp.Append,
         UpdateOp.Remove {
 
-  /** The wire name of the op ({@code set}, {@code merge}, …), also the prefix of its error codes. */
+  /**
+   * The wire name of the op ({@code set}, {@code merge}, …), also the prefix of its error codes.
+   */
   String type();
 
   /** Replaces the root ({@code path = ""}) or sets one key of an object root. */

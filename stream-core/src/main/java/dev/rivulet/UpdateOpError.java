@@ -5,8 +5,8 @@ import dev.rivulet.internal.Json;
 import java.util.Objects;
 
 /**
- * A failed (skipped) op of one {@code stream::update} call, e.g. code {@code
- * increment.not_number}. The other ops of the call still ran.
+ * A failed (skipped) op of one {@code stream::update} call, e.g. code {@code increment.not_number}.
+ * The other ops of the call still ran.
  */
 public record UpdateOpError(int opIndex, String code, String message) {
   /** The documentation link every error carries on the wire, as the reference does. */

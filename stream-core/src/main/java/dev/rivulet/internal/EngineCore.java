@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +117,8 @@ public final class EngineCore implements AutoCloseable {
     checkOpen();
     StreamFunction override = overrides.find("get", group.stream());
     if (override != null) {
-      return overrides.read(override, "STREAM_GET_ERROR", "get value", Overrides.input(group, item));
+      return overrides.read(
+          override, "STREAM_GET_ERROR", "get value", Overrides.input(group, item));
     }
     try {
       return storage.get(group, item);
@@ -252,7 +253,11 @@ public final class EngineCore implements AutoCloseable {
     JsonNode value =
         overrides.find("get", group.stream()) != null ? get(group, itemId) : snap.value(itemId);
     return new Snapshot(
-        group, itemId, value == null ? NullNode.getInstance() : value, snap.seq(), snap.timestamp());
+        group,
+        itemId,
+        value == null ? NullNode.getInstance() : value,
+        snap.seq(),
+        snap.timestamp());
   }
 
   public CompletableFuture<Boolean> join(JoinRequest request) {

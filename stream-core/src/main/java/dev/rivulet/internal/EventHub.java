@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers each group's events to its in-process subscribers, in {@code seq} order, on the
- * engine's executor (one lane per group).
+ * Delivers each group's events to its in-process subscribers, in {@code seq} order, on the engine's
+ * executor (one lane per group).
  *
  * <p>Race-free hand-off: a new subscription is registered (buffering) before its snapshot is taken;
  * the snapshot is then delivered on the group's lane, followed by the buffered and later events

@@ -7,8 +7,8 @@ final class Failures {
   private Failures() {}
 
   /**
-   * {@code Failed to <verb>: <cause>} with {@code code}; a {@link StreamException} from the
-   * adapter keeps its own code when it already is a storage code.
+   * {@code Failed to <verb>: <cause>} with {@code code}; a {@link StreamException} from the adapter
+   * keeps its own code when it already is a storage code.
    */
   static StreamException storage(String code, String verb, RuntimeException cause) {
     if (cause instanceof StreamException e && e.code().startsWith("STREAM_")) {

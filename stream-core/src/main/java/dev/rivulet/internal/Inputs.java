@@ -63,7 +63,8 @@ final class Inputs {
 
   private StreamException typeError(String field, JsonNode value, String expected) {
     return deserialization(
-        functionId, "invalid type for `" + field + "`: " + describe(value) + ", expected " + expected);
+        functionId,
+        "invalid type for `" + field + "`: " + describe(value) + ", expected " + expected);
   }
 
   /** Checks a name: non-empty and at most 512 UTF-8 bytes. */

@@ -130,7 +130,11 @@ final class TriggerTable implements TriggerRegistry {
   private static StreamException invalid(Trigger trigger, String detail) {
     return new StreamException(
         StreamException.INVALID_ARGUMENT,
-        "Failed to register " + trigger.type().wireName() + " trigger '" + trigger.id() + "': "
+        "Failed to register "
+            + trigger.type().wireName()
+            + " trigger '"
+            + trigger.id()
+            + "': "
             + detail);
   }
 
@@ -161,7 +165,8 @@ final class TriggerTable implements TriggerRegistry {
         () -> {
           boolean allowed = true;
           for (JsonNode result : runJoinLeave(TriggerType.JOIN, request)) {
-            if (result != null && result.path("unauthorized").isBoolean()
+            if (result != null
+                && result.path("unauthorized").isBoolean()
                 && result.get("unauthorized").booleanValue()) {
               allowed = false;
             }

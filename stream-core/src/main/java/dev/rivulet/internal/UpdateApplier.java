@@ -29,6 +29,9 @@ public final class UpdateApplier {
 
   private static final JsonNodeFactory NODES = Json.MAPPER.getNodeFactory();
 
+  /** Owned containers tracked in a plain array before switching to an identity set. */
+  private static final int SMALL_OWNED = 16;
+
   private UpdateApplier() {}
 
   /** The outcome of applying a list of ops. */
@@ -56,8 +59,14 @@ public final class UpdateApplier {
 
     private List<UpdateOpError> errors;
 
-    /** Containers created by this call, identity-based; only these may be changed in place. */
-    private Set<JsonNode> owned;
+    /**
+     * Containers created by this call (compared by identity); only these may be changed in place. A
+     * small array scanned linearly, switching to an identity set when a call creates many.
+     */
+    private JsonNode[] ownedSmall;
+
+    private int ownedCount;
+    private Set<JsonNode> ownedLarge;
 
     Run(JsonNode current) {
       missingDefault = current == null;
@@ -103,8 +112,7 @@ public final class UpdateApplier {
 
     private void merge(int index, UpdateOp.Merge op) {
       List<String> path = op.path();
-      if (!pathOk(index, op.type(), UpdatePaths.check(path))
-          || !mergeValueOk(index, op.value())) {
+      if (!pathOk(index, op.type(), UpdatePaths.check(path)) || !mergeValueOk(index, op.value())) {
         return;
       }
       ObjectNode target;
@@ -268,10 +276,7 @@ public final class UpdateApplier {
         fail(
             index,
             "merge.value.too_many_keys",
-            "Merge value has "
-                + keys
-                + " top-level keys, exceeds maximum of "
-                + MAX_VALUE_KEYS);
+            "Merge value has " + keys + " top-level keys, exceeds maximum of " + MAX_VALUE_KEYS);
         return false;
       }
       for (Map.Entry<String, JsonNode> entry : object.properties()) {
@@ -279,9 +284,7 @@ public final class UpdateApplier {
           fail(
               index,
               "merge.value.proto_polluted",
-              "Merge value top-level key \""
-                  + entry.getKey()
-                  + "\" is a prototype-pollution sink");
+              "Merge value top-level key \"" + entry.getKey() + "\" is a prototype-pollution sink");
           return false;
         }
       }
@@ -290,10 +293,7 @@ public final class UpdateApplier {
         fail(
             index,
             "merge.value.too_deep",
-            "Merge value JSON nesting depth "
-                + depth
-                + " exceeds maximum of "
-                + MAX_VALUE_DEPTH);
+            "Merge value JSON nesting depth " + depth + " exceeds maximum of " + MAX_VALUE_DEPTH);
         return false;
       }
       return true;
@@ -374,14 +374,31 @@ public final class UpdateApplier {
     }
 
     private boolean isOwned(JsonNode node) {
-      return owned != null && owned.contains(node);
+      if (ownedLarge != null) {
+        return ownedLarge.contains(node);
+      }
+      for (int i = 0; i < ownedCount; i++) {
+        if (ownedSmall[i] == node) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private <T extends JsonNode> T owned(T node) {
-      if (owned == null) {
-        owned = Collections.newSetFromMap(new IdentityHashMap<>(8));
+      if (ownedLarge != null) {
+        ownedLarge.add(node);
+      } else if (ownedSmall == null) {
+        ownedSmall = new JsonNode[SMALL_OWNED];
+        ownedSmall[ownedCount++] = node;
+      } else if (ownedCount < SMALL_OWNED) {
+        ownedSmall[ownedCount++] = node;
+      } else {
+        ownedLarge = Collections.newSetFromMap(new IdentityHashMap<>(4 * SMALL_OWNED));
+        Collections.addAll(ownedLarge, ownedSmall);
+        ownedLarge.add(node);
+        ownedSmall = null;
       }
-      owned.add(node);
       return node;
     }
 

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import java.math.BigInteger;
 
 /**
- * Arithmetic of increment/decrement (SPEC §4): integers are exact in signed 64-bit, falling back
- * to unsigned 64-bit, so the valid range of a result is {@code [i64::MIN, u64::MAX]}; floats add
- * as doubles. Results use the node class Jackson's parser would produce for the same number, so
- * they compare equal to parsed JSON.
+ * Arithmetic of increment/decrement (SPEC §4): integers are exact in signed 64-bit, falling back to
+ * unsigned 64-bit, so the valid range of a result is {@code [i64::MIN, u64::MAX]}; floats add as
+ * doubles. Results use the node class Jackson's parser would produce for the same number, so they
+ * compare equal to parsed JSON.
  */
 final class UpdateNumbers {
   private static final BigInteger I64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -19,7 +19,10 @@ final class UpdateNumbers {
 
   private UpdateNumbers() {}
 
-  /** {@code value + by}, or {@code null} when {@code value} is no number or the result is out of range. */
+  /**
+   * {@code value + by}, or {@code null} when {@code value} is no number or the result is out of
+   * range.
+   */
   static JsonNode add(JsonNode value, long by) {
     if (value.isInt() || value.isLong() || value.isShort()) {
       long v = value.longValue();
@@ -38,7 +41,10 @@ final class UpdateNumbers {
     return null;
   }
 
-  /** {@code value - by}, or {@code null} when {@code value} is no number or the result is out of range. */
+  /**
+   * {@code value - by}, or {@code null} when {@code value} is no number or the result is out of
+   * range.
+   */
   static JsonNode subtract(JsonNode value, long by) {
     if (value.isInt() || value.isLong() || value.isShort()) {
       long v = value.longValue();

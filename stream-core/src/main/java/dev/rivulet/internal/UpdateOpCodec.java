@@ -61,8 +61,8 @@ public final class UpdateOpCodec {
   }
 
   /**
-   * Encodes the wire form. A root merge/append omits {@code path}; any other merge/append path is
-   * a JSON array of its segments, so {@code decode(encode(op))} equals {@code op}.
+   * Encodes the wire form. A root merge/append omits {@code path}; any other merge/append path is a
+   * JSON array of its segments, so {@code decode(encode(op))} equals {@code op}.
    */
   public static JsonNode encode(UpdateOp op) {
     ObjectNode json = Json.MAPPER.createObjectNode();

@@ -3,8 +3,8 @@ package dev.rivulet.internal;
 import java.util.List;
 
 /**
- * Path rules of the update ops (SPEC §4): limits, the prototype-pollution sinks and the labels
- * used in error messages.
+ * Path rules of the update ops (SPEC §4): limits, the prototype-pollution sinks and the labels used
+ * in error messages.
  */
 final class UpdatePaths {
   static final int MAX_PATH_DEPTH = 32;

@@ -27,8 +27,8 @@ public interface StorageAdapter extends AutoCloseable {
   Change set(GroupKey group, String item, JsonNode value, CommitListener listener);
 
   /**
-   * Removes the item. A missing item commits nothing: return {@link Change#nothing} and do not
-   * call the listener.
+   * Removes the item. A missing item commits nothing: return {@link Change#nothing} and do not call
+   * the listener.
    */
   Change delete(GroupKey group, String item, CommitListener listener);
 
