@@ -22,6 +22,7 @@ import dev.rivulet.spi.EventTransport;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.StorageAdapter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -239,23 +240,30 @@ public final class EngineCore implements AutoCloseable {
 
   /** The current state of a group (item null) or an item, with its seq; overrides apply. */
   public Snapshot snapshot(GroupKey group, String itemId) {
+    GroupSnapshot snap = itemId == null ? storage.snapshot(group) : storage.snapshot(group, itemId);
+    Map<String, JsonNode> items = new LinkedHashMap<>();
+    snap.items().forEach(i -> items.put(i.id(), i.value()));
+    JsonNode data;
     if (itemId == null) {
-      GroupSnapshot snap = storage.snapshot(group);
-      ArrayNode data = Json.MAPPER.createArrayNode();
+      ArrayNode array = Json.MAPPER.createArrayNode();
       if (overrides.find("list", group.stream()) != null) {
-        list(group).forEach(data::add);
+        items.clear();
+        list(group).forEach(array::add);
       } else {
-        snap.items().forEach(i -> data.add(i.value()));
+        items.values().forEach(array::add);
       }
-      return new Snapshot(group, null, data, snap.seq(), snap.timestamp());
+      data = array;
+    } else if (overrides.find("get", group.stream()) != null) {
+      items.clear();
+      data = get(group, itemId);
+    } else {
+      data = items.get(itemId);
     }
-    GroupSnapshot snap = storage.snapshot(group, itemId);
-    JsonNode value =
-        overrides.find("get", group.stream()) != null ? get(group, itemId) : snap.value(itemId);
     return new Snapshot(
         group,
         itemId,
-        value == null ? NullNode.getInstance() : value,
+        data == null ? NullNode.getInstance() : data,
+        items,
         snap.seq(),
         snap.timestamp());
   }
