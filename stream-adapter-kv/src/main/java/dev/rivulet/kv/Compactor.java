@@ -1,0 +1,159 @@
+package dev.rivulet.kv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background compaction on the thread {@code rivulet-kv-compactor}: switch the log to a fresh
+ * segment n, copy every group under its monitor (one group at a time, so writers pause only for the
+ * copy of their own group's item references), write {@code snapshot-n} through a temp file, force
+ * and rename it, then delete the segments and snapshots below n. A crash at any step leaves either
+ * the old snapshot with all its segments or the new one: recovery is consistent either way.
+ */
+final class Compactor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+
+  private final Path dir;
+  private final ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams;
+  private final Object signal = new Object();
+  private final Object running = new Object();
+  private final AtomicLong compactions = new AtomicLong();
+  private final AtomicLong maxGroupCopyNanos = new AtomicLong();
+  private boolean hinted;
+  private boolean stopped;
+  private Wal wal;
+  private Thread thread;
+
+  Compactor(Path dir, ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams) {
+    this.dir = dir;
+    this.streams = streams;
+  }
+
+  void start(Wal log) {
+    this.wal = log;
+    thread = new Thread(this::run, "rivulet-kv-compactor");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The log grew past the threshold: compact soon. */
+  void hint() {
+    synchronized (signal) {
+      hinted = true;
+      signal.notifyAll();
+    }
+  }
+
+  long compactions() {
+    return compactions.get();
+  }
+
+  /** The longest time one group's monitor was held to copy it. */
+  long maxGroupCopyNanos() {
+    return maxGroupCopyNanos.get();
+  }
+
+  private void run() {
+    while (true) {
+      synchronized (signal) {
+        while (!hinted && !stopped) {
+          try {
+            signal.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (stopped) {
+          return;
+        }
+        hinted = false;
+      }
+      try {
+        compact();
+      } catch (IOException e) {
+        LOG.warn("kv compaction in {} failed; the log is kept and retried later", dir, e);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Runs one compaction; returns the segment number the new snapshot starts at. */
+  long compact() throws IOException, InterruptedException {
+    synchronized (running) {
+      long segment = wal.rollForSnapshot();
+      List<Snapshots.GroupCopy> copies = new ArrayList<>();
+      for (ConcurrentSkipListMap<String, KvGroup> groups : streams.values()) {
+        for (KvGroup g : groups.values()) {
+          long start = System.nanoTime();
+          Snapshots.GroupCopy copy;
+          synchronized (g) {
+            copy = new Snapshots.GroupCopy(g.key, g.seq, g.timestamp, List.copyOf(entries(g)));
+          }
+          maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+          if (copy.seq() > 0) {
+            copies.add(copy);
+          }
+        }
+      }
+      Snapshots.write(dir, segment, copies);
+      deleteBelow(segment);
+      compactions.incrementAndGet();
+      return segment;
+    }
+  }
+
+  private static List<Map.Entry<String, JsonNode>> entries(KvGroup g) {
+    List<Map.Entry<String, JsonNode>> list = new ArrayList<>(g.items.size());
+    g.items.forEach((k, v) -> list.add(Map.entry(k, v)));
+    return list;
+  }
+
+  private void deleteBelow(long segment) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        String name = p.getFileName().toString();
+        long seg = Layout.segmentNumber(name);
+        long snap = Layout.snapshotNumber(name);
+        if ((seg >= 0 && seg < segment) || (snap >= 0 && snap < segment)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    Layout.syncDirectory(dir);
+  }
+
+  /** Stops the thread after a compaction in progress finished; idempotent. */
+  @Override
+  public void close() {
+    synchronized (signal) {
+      stopped = true;
+      signal.notifyAll();
+    }
+    if (thread == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

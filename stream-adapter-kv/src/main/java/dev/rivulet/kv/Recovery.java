@@ -1,0 +1,186 @@
+package dev.rivulet.kv;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the state of a kv directory: the newest snapshot, then every later log segment in order.
+ * Log records of a group whose seq the snapshot already includes are skipped (a snapshot is taken
+ * group by group while writers go on, so it may include some changes of the following segment). A
+ * bad record at the very end of the last segment is a torn write: the file is cut there. A bad
+ * record followed by good ones is corruption: the open is refused with the file and byte offset,
+ * unless {@code skipCorruptRecords} is set, in which case the bad bytes are skipped and logged.
+ */
+final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+  /** The recovered state and the number of the segment new writes go to. */
+  record Result(
+      ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams, long nextSegment) {}
+
+  /** A bad record in the middle of a file. */
+  static final class Corrupt extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Corrupt(Path file, long offset, String why) {
+      super("corrupt record in " + file + " at byte offset " + offset + " (" + why + ")");
+    }
+  }
+
+  private final Path dir;
+  private final boolean skipCorrupt;
+  private final ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams =
+      FileStorage.emptyState();
+
+  private Recovery(Path dir, boolean skipCorrupt) {
+    this.dir = dir;
+    this.skipCorrupt = skipCorrupt;
+  }
+
+  static Result recover(Path dir, boolean skipCorrupt) throws IOException {
+    return new Recovery(dir, skipCorrupt).run();
+  }
+
+  private Result run() throws IOException {
+    List<Long> segments = new ArrayList<>();
+    List<Long> snapshots = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".tmp")) {
+          Files.delete(p); // an unfinished snapshot
+        } else if (Layout.segmentNumber(name) >= 0) {
+          segments.add(Layout.segmentNumber(name));
+        } else if (Layout.snapshotNumber(name) >= 0) {
+          snapshots.add(Layout.snapshotNumber(name));
+        }
+      }
+    }
+    Collections.sort(segments);
+    snapshots.sort(Collections.reverseOrder());
+    long base = loadSnapshot(snapshots);
+    List<Long> live = new ArrayList<>();
+    for (long s : segments) {
+      if (s < base) {
+        Files.delete(Layout.segment(dir, s)); // covered by the snapshot; left by a crash
+      } else {
+        live.add(s);
+      }
+    }
+    long expected = base > 0 ? base : live.isEmpty() ? 1 : live.get(0);
+    for (int i = 0; i < live.size(); i++) {
+      long s = live.get(i);
+      if (s != expected) {
+        Path missing = Layout.segment(dir, expected);
+        if (!skipCorrupt) {
+          throw new Corrupt(missing, 0, "log segment missing");
+        }
+        LOG.warn("kv log segment {} is missing; skipped (skipCorruptRecords)", missing);
+      }
+      replay(Layout.segment(dir, s), i == live.size() - 1);
+      expected = s + 1;
+    }
+    long next = Math.max(expected, Math.max(base, 1));
+    return new Result(streams, next);
+  }
+
+  /** Loads the newest readable snapshot and returns the first segment it does not cover. */
+  private long loadSnapshot(List<Long> newestFirst) throws IOException {
+    for (long s : newestFirst) {
+      Path file = Layout.snapshot(dir, s);
+      try {
+        Snapshots.read(file, s, streams);
+        LOG.debug("kv snapshot {} loaded", file);
+        return s;
+      } catch (IOException e) {
+        if (!skipCorrupt) {
+          throw e instanceof Corrupt ? e : new Corrupt(file, 0, e.toString());
+        }
+        LOG.warn("kv snapshot {} is unreadable, trying an older one: {}", file, e.getMessage());
+        streams.clear();
+      }
+    }
+    return 0;
+  }
+
+  private void replay(Path file, boolean last) throws IOException {
+    byte[] buf = Files.readAllBytes(file);
+    int off = 0;
+    while (off < buf.length) {
+      int len = Records.validFrameAt(buf, off, buf.length);
+      if (len >= 0 && apply(buf, off, len)) {
+        off += Records.HEADER + len;
+        continue;
+      }
+      int next = Records.nextValidFrame(buf, off + 1, buf.length);
+      if (next < 0 && last) {
+        LOG.warn(
+            "kv log {}: torn tail record at byte offset {} ({} bytes) cut off",
+            file,
+            off,
+            buf.length - off);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          ch.truncate(off);
+          ch.force(true);
+        }
+        return;
+      }
+      String why =
+          next < 0
+              ? "bad record at the end of a segment that is not the last one"
+              : "bad record; a valid record follows at byte offset " + next;
+      if (!skipCorrupt) {
+        throw new Corrupt(
+            file, off, why + "; open with skipCorruptRecords(true) to skip the bad bytes");
+      }
+      int end = next < 0 ? buf.length : next;
+      LOG.warn(
+          "kv log {}: skipping {} corrupt bytes at byte offset {} (skipCorruptRecords)",
+          file,
+          end - off,
+          off);
+      off = end;
+    }
+  }
+
+  /** Applies one framed log record; false when its payload does not decode. */
+  private boolean apply(byte[] buf, int off, int len) {
+    Records.Entry e;
+    com.fasterxml.jackson.databind.JsonNode value = null;
+    try {
+      e =
+          Records.decodeLog(
+              Arrays.copyOfRange(buf, off + Records.HEADER, off + Records.HEADER + len));
+      if (e.type() == Records.SET) {
+        value = Records.parse(e.value());
+      }
+    } catch (IOException | RuntimeException bad) {
+      return false;
+    }
+    KvGroup g = FileStorage.obtain(streams, e.group());
+    if (e.seq() <= g.seq) {
+      return true; // already in the snapshot
+    }
+    switch (e.type()) {
+      case Records.SET -> g.items.put(e.item(), value);
+      case Records.DELETE -> g.items.remove(e.item());
+      default -> {
+        // a send only advances seq
+      }
+    }
+    g.advance(e.seq(), e.timestamp());
+    return true;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.rivulet.kv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.spi.GroupKey;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Snapshot files: a header record naming the first log segment not included, one record per group
+ * (name, seq, timestamp, items in list order, emptied groups included so seq never goes backwards)
+ * and an end record with the group count. Written to a temp file, forced, then renamed atomically.
+ */
+final class Snapshots {
+  private Snapshots() {}
+
+  /** One group's state copied under its monitor. */
+  record GroupCopy(
+      GroupKey key, long seq, long timestamp, List<Map.Entry<String, JsonNode>> items) {}
+
+  static void write(Path dir, long segment, List<GroupCopy> groups) throws IOException {
+    Path tmp = Layout.snapshotTemp(dir, segment);
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+      out.write(new Records.Payload().b(Records.SNAP_HEADER).l(segment).framed());
+      for (GroupCopy g : groups) {
+        Records.Payload p =
+            new Records.Payload()
+                .b(Records.SNAP_GROUP)
+                .s(g.key().stream())
+                .s(g.key().group())
+                .l(g.seq())
+                .l(g.timestamp())
+                .i(g.items().size());
+        for (Map.Entry<String, JsonNode> item : g.items()) {
+          p.s(item.getKey()).bytes(Records.json(item.getValue()));
+        }
+        out.write(p.framed());
+      }
+      out.write(new Records.Payload().b(Records.SNAP_END).l(groups.size()).framed());
+      out.flush();
+      ch.force(true);
+    }
+    Files.move(tmp, Layout.snapshot(dir, segment), StandardCopyOption.ATOMIC_MOVE);
+    Layout.syncDirectory(dir);
+  }
+
+  /**
+   * Loads a snapshot into {@code streams}.
+   *
+   * @throws Recovery.Corrupt naming the byte offset of the first bad record
+   */
+  static void read(
+      Path file,
+      long segment,
+      ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams)
+      throws IOException {
+    byte[] buf = Files.readAllBytes(file);
+    int off = 0;
+    long groups = 0;
+    boolean ended = false;
+    while (off < buf.length) {
+      int len = Records.validFrameAt(buf, off, buf.length);
+      if (len < 0 || ended) {
+        throw new Recovery.Corrupt(file, off, "bad or extra record");
+      }
+      byte[] payload =
+          java.util.Arrays.copyOfRange(buf, off + Records.HEADER, off + Records.HEADER + len);
+      DataInputStream in = Records.in(payload);
+      byte type = in.readByte();
+      if (off == 0 && (type != Records.SNAP_HEADER || in.readLong() != segment)) {
+        throw new Recovery.Corrupt(file, off, "bad snapshot header");
+      }
+      if (type == Records.SNAP_GROUP) {
+        GroupKey key = new GroupKey(Records.str(in), Records.str(in));
+        KvGroup g = FileStorage.obtain(streams, key);
+        long seq = in.readLong();
+        long ts = in.readLong();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+          String id = Records.str(in);
+          g.items.put(id, Records.parse(Records.bytes(in)));
+        }
+        g.advance(seq, ts);
+        groups++;
+      } else if (type == Records.SNAP_END) {
+        if (in.readLong() != groups) {
+          throw new Recovery.Corrupt(file, off, "group count mismatch");
+        }
+        ended = true;
+      } else if (off != 0) {
+        throw new Recovery.Corrupt(file, off, "unexpected record type " + type);
+      }
+      off += Records.HEADER + len;
+    }
+    if (!ended) {
+      throw new Recovery.Corrupt(file, off, "snapshot is incomplete");
+    }
+  }
+}
