@@ -1,0 +1,74 @@
+package dev.rivulet.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.StreamEvent;
+import dev.rivulet.spi.GroupKey;
+
+/**
+ * The private wire form of events on a group's channel: {@code "<seq> <ts> <kind> <item><data>"},
+ * where kind is c/u/d/e, item is {@code <length>:<id>} or {@code -} (no id), and data is the JSON
+ * of the value (c/u: new value, d: removed value, e: {@code {"type":t,"data":d}}). The script
+ * splices seq and timestamp in, so the event JSON itself is only built by the receivers.
+ */
+final class EventCodec {
+  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+  private EventCodec() {}
+
+  static String header(String item) {
+    return item == null ? "-" : item.length() + ":" + item;
+  }
+
+  /** The message of a custom event (published from Java, not from a script). */
+  static String custom(StreamEvent event) {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("type", event.eventType());
+    body.set("data", event.data());
+    return event.seq() + " " + event.timestamp() + " e " + header(event.itemId()) + json(body);
+  }
+
+  static String json(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("value cannot be serialized: " + e.getMessage(), e);
+    }
+  }
+
+  static JsonNode parse(String text) throws JsonProcessingException {
+    return MAPPER.readTree(text);
+  }
+
+  /** Decodes a channel message of {@code group}. */
+  static StreamEvent decode(GroupKey group, String message) throws JsonProcessingException {
+    int a = message.indexOf(' ');
+    int b = message.indexOf(' ', a + 1);
+    long seq = Long.parseLong(message, 0, a, 10);
+    long ts = Long.parseLong(message, a + 1, b, 10);
+    char kind = message.charAt(b + 1);
+    int pos = b + 3;
+    String item;
+    if (message.charAt(pos) == '-') {
+      item = null;
+      pos++;
+    } else {
+      int colon = message.indexOf(':', pos);
+      int length = Integer.parseInt(message, pos, colon, 10);
+      item = message.substring(colon + 1, colon + 1 + length);
+      pos = colon + 1 + length;
+    }
+    JsonNode data = parse(message.substring(pos));
+    return switch (kind) {
+      case 'c' -> StreamEvent.change(group, item, StreamEvent.Kind.CREATE, data, seq, ts);
+      case 'u' -> StreamEvent.change(group, item, StreamEvent.Kind.UPDATE, data, seq, ts);
+      case 'd' -> StreamEvent.change(group, item, StreamEvent.Kind.DELETE, data, seq, ts);
+      case 'e' ->
+          StreamEvent.custom(group, item, data.path("type").asText(), data.get("data"), seq, ts);
+      default -> throw new IllegalArgumentException("unknown event kind " + kind);
+    };
+  }
+}

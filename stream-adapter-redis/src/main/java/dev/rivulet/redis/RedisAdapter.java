@@ -1,0 +1,198 @@
+package dev.rivulet.redis;
+
+import dev.rivulet.StreamException;
+import dev.rivulet.spi.StorageAdapter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * Entry point of the Redis storage adapter: items in Redis (standalone or Cluster), events fanned
+ * out to every instance through Redis sharded pub/sub.
+ *
+ * <pre>{@code
+ * StorageAdapter redis = RedisAdapter.builder().url("redis://127.0.0.1:6379").build();
+ * StreamEngine engine = StreamEngine.builder().storage(redis).build();
+ * }</pre>
+ */
+public final class RedisAdapter {
+  private RedisAdapter() {}
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Validated settings; {@link #build()} connects. */
+  public static final class Builder {
+    private URI url;
+    private List<HostAndPort> cluster;
+    private String keyPrefix = "rivulet";
+    private int poolSize = 16;
+    private Duration timeout = Duration.ofSeconds(2);
+    private int nearCache;
+
+    private Builder() {}
+
+    /** A standalone server, {@code redis://[user:password@]host:port[/db]}. */
+    public Builder url(String redisUrl) {
+      Objects.requireNonNull(redisUrl, "redisUrl");
+      URI uri;
+      try {
+        uri = new URI(redisUrl);
+      } catch (URISyntaxException e) {
+        throw invalid("url", redisUrl, e.getMessage());
+      }
+      if (!JedisURIHelper.isValid(uri)
+          || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
+        throw invalid("url", redisUrl, "expected redis://host:port[/db]");
+      }
+      this.url = uri;
+      this.cluster = null;
+      return this;
+    }
+
+    /** Redis Cluster seed nodes, each {@code host:port}. */
+    public Builder cluster(List<String> hostPorts) {
+      Objects.requireNonNull(hostPorts, "hostPorts");
+      if (hostPorts.isEmpty()) {
+        throw invalid("cluster", hostPorts, "at least one seed node is needed");
+      }
+      List<HostAndPort> nodes = new ArrayList<>();
+      for (String hostPort : hostPorts) {
+        try {
+          nodes.add(HostAndPort.from(Objects.requireNonNull(hostPort, "hostPort")));
+        } catch (RuntimeException e) {
+          throw invalid("cluster", hostPort, "expected host:port");
+        }
+      }
+      this.cluster = List.copyOf(nodes);
+      this.url = null;
+      return this;
+    }
+
+    /** Prefix of every key and channel (default {@code rivulet}); no braces. */
+    public Builder keyPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (prefix.isEmpty()
+          || prefix.length() > 128
+          || prefix.contains("{")
+          || prefix.contains("}")) {
+        throw invalid("keyPrefix", prefix, "1..128 characters without '{' or '}'");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /** Maximum pooled command connections (per node on Cluster), default 16. */
+    public Builder poolSize(int size) {
+      if (size < 1 || size > 1024) {
+        throw invalid("poolSize", size, "1..1024");
+      }
+      this.poolSize = size;
+      return this;
+    }
+
+    /**
+     * Connect/read timeout of every command and of waiting for a pooled connection (default 2s).
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.toMillis() < 10 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw invalid("timeout", timeout, "10ms..10min");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Enables the near-cache of at most {@code maxItems} items (off by default). */
+    public Builder nearCache(int maxItems) {
+      if (maxItems < 1) {
+        throw invalid("nearCache", maxItems, "at least 1 item");
+      }
+      this.nearCache = maxItems;
+      return this;
+    }
+
+    private static StreamException invalid(String setter, Object value, String expected) {
+      return new StreamException(
+          StreamException.INVALID_ARGUMENT,
+          "RedisAdapter." + setter + ": bad value " + value + " (" + expected + ")");
+    }
+
+    /** Connects (PING) and returns the adapter; its {@code transport()} is the pub/sub fan-out. */
+    public StorageAdapter build() {
+      if (url == null && cluster == null) {
+        throw new StreamException(
+            StreamException.INVALID_ARGUMENT, "RedisAdapter: set url(...) or cluster(...)");
+      }
+      int millis = (int) timeout.toMillis();
+      DefaultJedisClientConfig.Builder config =
+          DefaultJedisClientConfig.builder()
+              .connectionTimeoutMillis(millis)
+              .socketTimeoutMillis(millis)
+              .clientName("rivulet");
+      String where;
+      if (url != null) {
+        config
+            .user(JedisURIHelper.getUser(url))
+            .password(JedisURIHelper.getPassword(url))
+            .database(JedisURIHelper.getDBIndex(url))
+            .ssl(JedisURIHelper.isRedisSSLScheme(url));
+        where = url.getScheme() + "://" + url.getHost() + ":" + url.getPort();
+      } else {
+        where = "cluster " + cluster;
+      }
+      JedisClientConfig clientConfig = config.build();
+      GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+      pool.setMaxTotal(poolSize);
+      pool.setMaxIdle(poolSize);
+      pool.setMinIdle(0);
+      pool.setMaxWait(timeout);
+      pool.setJmxEnabled(false);
+      UnifiedJedis redis = null;
+      try {
+        Function<String, HostAndPort> nodeOf;
+        if (url != null) {
+          HostAndPort node = JedisURIHelper.getHostAndPort(url);
+          redis = new JedisPooled(node, clientConfig, pool);
+          nodeOf = channel -> node;
+        } else {
+          Set<HostAndPort> seeds = new HashSet<>(cluster);
+          JedisCluster jc = new JedisCluster(seeds, clientConfig, 2, timeout.multipliedBy(2), pool);
+          redis = jc;
+          nodeOf = new SlotMap(jc)::nodeOf;
+        }
+        redis.ping();
+        Keys keys = new Keys(keyPrefix);
+        NearCache cache = nearCache > 0 ? new NearCache(nearCache) : null;
+        RedisTransport transport =
+            new RedisTransport(redis, keys, clientConfig, nodeOf, timeout, cache);
+        return new RedisStorage(redis, cluster != null, keys, transport, cache);
+      } catch (JedisException e) {
+        if (redis != null) {
+          redis.close();
+        }
+        throw new StreamException(
+            "STREAM_CONNECTION_ERROR",
+            "Cannot connect to Redis at " + where + ": " + e.getMessage(),
+            e);
+      }
+    }
+  }
+}

@@ -1,0 +1,382 @@
+package dev.rivulet.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.rivulet.StreamException;
+import dev.rivulet.spi.Change;
+import dev.rivulet.spi.CommitListener;
+import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.ItemUpdater;
+import dev.rivulet.spi.Names;
+import dev.rivulet.spi.StorageAdapter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The Redis storage adapter (see {@link Keys} for the layout and {@link Scripts} for the atomic
+ * writes). Writes of one group from this instance are serialized by a local lock around the script
+ * and the commit listener, so the listener sees this instance's changes in {@code seq} order; the
+ * order across instances comes from Redis (seq is assigned and the event published inside the write
+ * script).
+ *
+ * <p>Cluster: the stream/group index keys live in the {@code {idx}} slot, so they are maintained by
+ * separate idempotent commands: the group is added to the index before each set/update and again
+ * after a write that made the group non-empty, and removed after a delete that emptied it (then
+ * re-added if a concurrent write refilled it). A crash between the steps can only leave an index
+ * entry of an empty group, which readers skip (they check that the group still has items).
+ */
+final class RedisStorage implements StorageAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStorage.class);
+  private static final long UPDATE_DEADLINE_NANOS = 60_000_000_000L;
+
+  private final UnifiedJedis redis;
+  private final boolean cluster;
+  private final Keys keys;
+  private final RedisTransport transport;
+  private final NearCache cache;
+  private final GroupLocks locks = new GroupLocks();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  RedisStorage(
+      UnifiedJedis redis, boolean cluster, Keys keys, RedisTransport transport, NearCache cache) {
+    this.redis = redis;
+    this.cluster = cluster;
+    this.keys = keys;
+    this.transport = transport;
+    this.cache = cache;
+  }
+
+  @Override
+  public EventTransport transport() {
+    return transport;
+  }
+
+  // ---- reads ----
+
+  @Override
+  public JsonNode get(GroupKey group, String item) {
+    boolean cacheable = cache != null && transport.live(group);
+    if (cacheable) {
+      JsonNode[] hit = cache.get(group, item);
+      if (hit != null) {
+        return hit[0];
+      }
+      GroupSnapshot one = snapshot(group, item, "STREAM_GET_ERROR", "get value");
+      JsonNode value = one.value(item);
+      cache.put(group, item, value, one.seq());
+      return value;
+    }
+    String raw;
+    try {
+      raw = redis.hget(keys.items(group), item);
+    } catch (JedisException e) {
+      throw failure("STREAM_GET_ERROR", "get value", e);
+    }
+    return raw == null ? null : parse(raw, group, item, "STREAM_GET_ERROR", "get value");
+  }
+
+  @Override
+  public List<JsonNode> list(GroupKey group) {
+    GroupSnapshot snapshot = snapshot(group, null);
+    List<JsonNode> values = new ArrayList<>(snapshot.items().size());
+    snapshot.items().forEach(i -> values.add(i.value()));
+    return values;
+  }
+
+  @Override
+  public GroupSnapshot snapshot(GroupKey group) {
+    return snapshot(group, null);
+  }
+
+  @Override
+  public GroupSnapshot snapshot(GroupKey group, String item) {
+    return snapshot(group, item, "STREAM_GET_ERROR", "get value");
+  }
+
+  private GroupSnapshot snapshot(GroupKey group, String item, String code, String verb) {
+    List<?> r;
+    try {
+      r =
+          Scripts.SNAPSHOT.run(
+              redis,
+              List.of(keys.items(group), keys.order(group), keys.meta(group)),
+              List.of(item == null ? "" : item));
+    } catch (JedisException e) {
+      throw failure(code, verb, e);
+    }
+    long seq = Long.parseLong((String) r.get(0));
+    long ts = Long.parseLong((String) r.get(1));
+    List<?> ids = (List<?>) r.get(2);
+    List<?> raws = (List<?>) r.get(3);
+    List<GroupSnapshot.Item> items = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      String id = (String) ids.get(i);
+      items.add(new GroupSnapshot.Item(id, parse((String) raws.get(i), group, id, code, verb)));
+    }
+    return new GroupSnapshot(group, items, seq, ts);
+  }
+
+  @Override
+  public List<String> listGroups(String stream) {
+    try {
+      return groupsOf(stream);
+    } catch (JedisException e) {
+      throw failure("STREAM_LIST_GROUPS_ERROR", "list groups", e);
+    }
+  }
+
+  private List<String> groupsOf(String stream) {
+    List<String> groups = new ArrayList<>(redis.zrange(keys.groups(stream), 0, -1));
+    if (cluster) {
+      groups.removeIf(g -> !redis.exists(keys.items(new GroupKey(stream, g))));
+    }
+    groups.sort(Names.ORDER);
+    return groups;
+  }
+
+  @Override
+  public SortedMap<String, List<String>> listAll() {
+    try {
+      SortedMap<String, List<String>> all = new TreeMap<>(Names.ORDER);
+      for (String stream : redis.zrange(keys.streams(), 0, -1)) {
+        List<String> groups = groupsOf(stream);
+        if (!groups.isEmpty()) {
+          all.put(stream, groups);
+        }
+      }
+      return all;
+    } catch (JedisException e) {
+      throw failure("STREAM_LIST_ALL_ERROR", "list stream", e);
+    }
+  }
+
+  // ---- writes ----
+
+  @Override
+  public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
+    String json = EventCodec.json(value);
+    locks.lock(group);
+    try {
+      Written w;
+      try {
+        w = write("set", group, item, json, null);
+      } catch (JedisException e) {
+        throw failure("STREAM_SET_ERROR", "set value", e);
+      }
+      return commit(group, item, oldValue(w), value, w, listener);
+    } finally {
+      locks.unlock(group);
+    }
+  }
+
+  @Override
+  public Change delete(GroupKey group, String item, CommitListener listener) {
+    locks.lock(group);
+    try {
+      Written w;
+      try {
+        w = write("del", group, item, "", null);
+      } catch (JedisException e) {
+        throw failure("STREAM_DELETE_ERROR", "delete value", e);
+      }
+      if (w.status == 2) {
+        return Change.nothing(group, item);
+      }
+      return commit(group, item, oldValue(w), null, w, listener);
+    } finally {
+      locks.unlock(group);
+    }
+  }
+
+  @Override
+  public Change update(GroupKey group, String item, ItemUpdater updater, CommitListener listener) {
+    long deadline = System.nanoTime() + UPDATE_DEADLINE_NANOS;
+    locks.lock(group);
+    try {
+      while (true) {
+        String raw;
+        try {
+          raw = redis.hget(keys.items(group), item);
+        } catch (JedisException e) {
+          throw failure("STREAM_UPDATE_ERROR", "update value", e);
+        }
+        JsonNode current =
+            raw == null ? null : parse(raw, group, item, "STREAM_UPDATE_ERROR", "update value");
+        JsonNode next = updater.apply(current);
+        String json = EventCodec.json(next);
+        Written w;
+        try {
+          w = write("cas", group, item, json, raw);
+        } catch (JedisException e) {
+          throw failure("STREAM_UPDATE_ERROR", "update value", e);
+        }
+        if (w.status == 1) {
+          return commit(group, item, current, next, w, listener);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new StreamException(
+              "STREAM_UPDATE_ERROR",
+              "Failed to update value: too much contention on item '" + item + "'");
+        }
+        Thread.onSpinWait();
+      }
+    } finally {
+      locks.unlock(group);
+    }
+  }
+
+  @Override
+  public Change send(GroupKey group, String item, CommitListener listener) {
+    locks.lock(group);
+    try {
+      Written w;
+      try {
+        w = write("send", group, item == null ? "" : item, "", null);
+      } catch (JedisException e) {
+        throw failure("STREAM_SEND_ERROR", "send event", e);
+      }
+      Change change = new Change(group, item, null, null, w.seq, w.ts);
+      listener.committed(change); // the transport publishes the custom event (not the script)
+      return change;
+    } finally {
+      locks.unlock(group);
+    }
+  }
+
+  /** The result of the write script. */
+  private record Written(
+      long status, long seq, long ts, String old, boolean wasEmpty, boolean nowEmpty) {}
+
+  private Written write(String mode, GroupKey group, String item, String value, String expected) {
+    boolean mayCreate = mode.equals("set") || mode.equals("cas");
+    if (cluster && mayCreate) {
+      index("add", group);
+    }
+    List<String> keyList =
+        cluster
+            ? List.of(keys.items(group), keys.order(group), keys.meta(group))
+            : List.of(
+                keys.items(group),
+                keys.order(group),
+                keys.meta(group),
+                keys.streams(),
+                keys.groups(group.stream()));
+    List<String> args =
+        List.of(
+            mode,
+            item,
+            value,
+            expected == null ? "0" : "1",
+            expected == null ? "" : expected,
+            keys.channel(group),
+            EventCodec.header(item),
+            mode.equals("send") ? "0" : "1",
+            group.stream(),
+            group.group());
+    List<?> r = Scripts.WRITE.run(redis, keyList, args);
+    long status = (Long) r.get(0);
+    if (status != 1) {
+      return new Written(status, 0, 0, null, false, false);
+    }
+    Written w =
+        new Written(
+            1,
+            (Long) r.get(1),
+            Long.parseLong((String) r.get(2)),
+            (String) r.get(3),
+            ((Long) r.get(4)) == 1,
+            ((Long) r.get(5)) == 1);
+    if (cluster) {
+      try {
+        if (w.wasEmpty) {
+          index("add", group);
+        } else if (w.nowEmpty) {
+          index("remove", group);
+          if (redis.exists(keys.items(group))) {
+            index("add", group); // refilled concurrently
+          }
+        }
+      } catch (JedisException e) {
+        LOG.warn("index of {} not updated (readers tolerate it): {}", group, e.getMessage());
+      }
+    }
+    return w;
+  }
+
+  private void index(String op, GroupKey group) {
+    Scripts.INDEX.run(
+        redis,
+        List.of(keys.streams(), keys.groups(group.stream())),
+        List.of(op, group.stream(), group.group()));
+  }
+
+  private JsonNode oldValue(Written w) {
+    if (w.old == null) {
+      return null;
+    }
+    try {
+      return EventCodec.parse(w.old);
+    } catch (Exception e) {
+      return TextNode.valueOf(w.old); // a foreign non-JSON value was overwritten
+    }
+  }
+
+  private Change commit(
+      GroupKey group,
+      String item,
+      JsonNode oldValue,
+      JsonNode newValue,
+      Written w,
+      CommitListener listener) {
+    Change change = new Change(group, item, oldValue, newValue, w.seq, w.ts);
+    if (cache != null) {
+      cache.put(group, item, newValue, w.seq);
+    }
+    transport.whilePublishedByScript(() -> listener.committed(change));
+    return change;
+  }
+
+  private JsonNode parse(String raw, GroupKey group, String item, String code, String verb) {
+    try {
+      return EventCodec.parse(raw);
+    } catch (Exception e) {
+      throw new StreamException(
+          code,
+          "Failed to "
+              + verb
+              + ": item '"
+              + item
+              + "' in Redis key '"
+              + keys.items(group)
+              + "' is not valid JSON ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + ")",
+          e);
+    }
+  }
+
+  static StreamException failure(String code, String verb, JedisException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new StreamException(code, "Failed to " + verb + ": Redis: " + message, e);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        transport.close();
+      } finally {
+        redis.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.rivulet.redis;
+
+import dev.rivulet.StreamEvent;
+import dev.rivulet.spi.EventSink;
+import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.GroupKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Cross-instance fan-out over Redis sharded pub/sub: one channel per group, subscribed while this
+ * instance has local subscribers of the group, one {@link PubSubLink} (connection + thread) per
+ * Redis node that owns a subscribed channel.
+ *
+ * <p>Set, update and delete events are published by the write script itself (so in commit order
+ * across instances); {@link #publish} ignores them when called from the adapter's commit listener
+ * and only publishes custom events ({@code stream::send}), which the storage SPI does not hand to
+ * the adapter before the commit.
+ */
+final class RedisTransport implements EventTransport, PubSubLink.Receiver {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
+
+  private final UnifiedJedis redis;
+  private final Keys keys;
+  private final JedisClientConfig config;
+  private final Function<String, HostAndPort> nodeOf;
+  private final Duration timeout;
+  private final Duration stale;
+  private final String instance = UUID.randomUUID().toString();
+  private final ConcurrentHashMap<HostAndPort, PubSubLink> links = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, GroupKey> channels = new ConcurrentHashMap<>();
+  private final ThreadLocal<Boolean> publishedByScript = ThreadLocal.withInitial(() -> false);
+  private final ScheduledExecutorService heartbeats;
+  private final NearCache cache;
+  private volatile EventSink sink;
+  private volatile boolean closed;
+
+  RedisTransport(
+      UnifiedJedis redis,
+      Keys keys,
+      JedisClientConfig config,
+      Function<String, HostAndPort> nodeOf,
+      Duration timeout,
+      NearCache cache) {
+    this.redis = redis;
+    this.keys = keys;
+    this.config = config;
+    this.nodeOf = nodeOf;
+    this.timeout = timeout;
+    this.cache = cache;
+    long beatMillis = Math.max(100, Math.min(1000, timeout.toMillis() / 2));
+    this.stale = Duration.ofMillis(beatMillis * 3);
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rivulet-redis-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    heartbeats.scheduleWithFixedDelay(this::beat, beatMillis, beatMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Longest time a dead pub/sub connection can go unnoticed. */
+  Duration stalePeriod() {
+    return stale;
+  }
+
+  /** Runs the commit listener; events it publishes were already published by the script. */
+  void whilePublishedByScript(Runnable listenerCall) {
+    publishedByScript.set(true);
+    try {
+      listenerCall.run();
+    } finally {
+      publishedByScript.set(false);
+    }
+  }
+
+  @Override
+  public void start(EventSink sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public void publish(StreamEvent event) {
+    if (publishedByScript.get()) {
+      return;
+    }
+    String channel = keys.channel(event.group());
+    publishRaw(channel, EventCodec.custom(event));
+  }
+
+  private void publishRaw(String channel, String message) {
+    redis.sendCommand(
+        channel.getBytes(StandardCharsets.UTF_8),
+        Protocol.Command.SPUBLISH,
+        channel.getBytes(StandardCharsets.UTF_8),
+        message.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void subscribe(GroupKey group) {
+    if (closed) {
+      return;
+    }
+    String channel = keys.channel(group);
+    channels.put(channel, group);
+    HostAndPort node = nodeOf.apply(channel);
+    PubSubLink link =
+        links.computeIfAbsent(
+            node, n -> new PubSubLink(n, config, keys.heartbeat(group, instance), this, stale));
+    link.subscribe(channel, timeout);
+  }
+
+  @Override
+  public void unsubscribe(GroupKey group) {
+    String channel = keys.channel(group);
+    channels.remove(channel);
+    if (cache != null) {
+      cache.invalidate(group);
+    }
+    for (PubSubLink link : links.values()) {
+      link.unsubscribe(channel);
+    }
+  }
+
+  /** Whether events of the group currently reach this instance (used by the near-cache). */
+  boolean live(GroupKey group) {
+    String channel = keys.channel(group);
+    if (!channels.containsKey(channel)) {
+      return false;
+    }
+    PubSubLink link = links.get(nodeOf.apply(channel));
+    return link != null && link.ready();
+  }
+
+  @Override
+  public void message(String channel, String message) {
+    GroupKey group = channels.get(channel);
+    EventSink target = sink;
+    if (group == null || target == null) {
+      return;
+    }
+    StreamEvent event;
+    try {
+      event = EventCodec.decode(group, message);
+    } catch (Exception e) {
+      LOG.warn("undecodable event on {}: {}", channel, e.getMessage());
+      lost(channel);
+      return;
+    }
+    if (cache != null) {
+      cache.apply(event);
+    }
+    target.event(event);
+  }
+
+  @Override
+  public void lost(String channel) {
+    GroupKey group = channels.get(channel);
+    EventSink target = sink;
+    if (group == null) {
+      return;
+    }
+    if (cache != null) {
+      cache.invalidate(group);
+    }
+    if (target != null) {
+      target.lost(group);
+    }
+  }
+
+  private void beat() {
+    for (PubSubLink link : links.values()) {
+      try {
+        if (link.ready()) {
+          publishRaw(link.heartbeatChannel(), "");
+        }
+      } catch (JedisException e) {
+        LOG.debug("heartbeat failed: {}", e.getMessage());
+      }
+      link.watchdog();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    heartbeats.shutdownNow();
+    links.values().forEach(PubSubLink::close);
+    links.clear();
+    channels.clear();
+    sink = null;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.rivulet.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The Lua scripts. Each runs atomically in the group's slot; JSON is never decoded in Lua (values
+ * are opaque strings written and read by Jackson in Java).
+ */
+final class Scripts {
+
+  /**
+   * One write of a group. KEYS: items, order, meta [, streams index, groups index when the index
+   * lives in the same script (standalone)]. ARGV: mode (set | cas | del | send), item, value,
+   * expected-exists (cas: 0/1), expected value (cas), channel, message header, publish (0/1),
+   * stream name, group name.
+   *
+   * <p>Returns {@code {status, seq, ts, old, wasEmpty, nowEmpty}}; status 1 = committed, 0 = cas
+   * conflict, 2 = delete of a missing item. The event message is {@code "<seq> <ts> <kind>
+   * <header><data>"}, published with SPUBLISH in the same script, hence in commit order.
+   */
+  static final Script WRITE =
+      new Script(
+          """
+          local mode = ARGV[1]
+          local item = ARGV[2]
+          local old = redis.call('HGET', KEYS[1], item)
+          if mode == 'cas' then
+            if ARGV[4] == '1' then
+              if old ~= ARGV[5] then return {0} end
+            elseif old then
+              return {0}
+            end
+          end
+          if mode == 'del' and not old then return {2} end
+          local wasEmpty = 0
+          if (mode == 'set' or mode == 'cas') and not old and redis.call('HLEN', KEYS[1]) == 0 then
+            wasEmpty = 1
+          end
+          local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
+          local t = redis.call('TIME')
+          local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+          local last = tonumber(redis.call('HGET', KEYS[3], 'ts') or '0')
+          if now <= last then now = last + 1 end
+          local ts = string.format('%d', now)
+          redis.call('HSET', KEYS[3], 'ts', ts)
+          local kind = 'e'
+          local data = ''
+          local nowEmpty = 0
+          if mode == 'set' or mode == 'cas' then
+            redis.call('HSET', KEYS[1], item, ARGV[3])
+            if old then
+              kind = 'u'
+            else
+              kind = 'c'
+              redis.call('ZADD', KEYS[2], seq, item)
+            end
+            data = ARGV[3]
+            if wasEmpty == 1 and #KEYS == 5 then
+              redis.call('ZADD', KEYS[4], 0, ARGV[9])
+              redis.call('ZADD', KEYS[5], 0, ARGV[10])
+            end
+          elseif mode == 'del' then
+            redis.call('HDEL', KEYS[1], item)
+            redis.call('ZREM', KEYS[2], item)
+            kind = 'd'
+            data = old
+            if redis.call('HLEN', KEYS[1]) == 0 then
+              nowEmpty = 1
+              if #KEYS == 5 then
+                redis.call('ZREM', KEYS[5], ARGV[10])
+                if redis.call('ZCARD', KEYS[5]) == 0 then redis.call('ZREM', KEYS[4], ARGV[9]) end
+              end
+            end
+          end
+          if ARGV[8] == '1' then
+            redis.call('SPUBLISH', ARGV[6], string.format('%d', seq) .. ' ' .. ts .. ' ' .. kind
+              .. ' ' .. ARGV[7] .. data)
+          end
+          return {1, seq, ts, old, wasEmpty, nowEmpty}
+          """);
+
+  /**
+   * A consistent view of a group. KEYS: items, order, meta. ARGV: item (only that one) or empty
+   * (all). Returns {@code {seq, ts, ids, values}}.
+   */
+  static final Script SNAPSHOT =
+      new Script(
+          """
+          local meta = redis.call('HMGET', KEYS[3], 'seq', 'ts')
+          local seq = meta[1] or '0'
+          local ts = meta[2] or '0'
+          if ARGV[1] ~= '' then
+            local v = redis.call('HGET', KEYS[1], ARGV[1])
+            if v then return {seq, ts, {ARGV[1]}, {v}} end
+            return {seq, ts, {}, {}}
+          end
+          local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
+          local values = {}
+          local kept = {}
+          for i = 1, #ids, 500 do
+            local chunk = {}
+            for j = i, math.min(i + 499, #ids) do chunk[#chunk + 1] = ids[j] end
+            local vs = redis.call('HMGET', KEYS[1], unpack(chunk))
+            for j = 1, #chunk do
+              if vs[j] then
+                kept[#kept + 1] = chunk[j]
+                values[#values + 1] = vs[j]
+              end
+            end
+          end
+          return {seq, ts, kept, values}
+          """);
+
+  /**
+   * Cluster index maintenance (all keys in the {@code {idx}} slot). KEYS: streams, groups. ARGV: op
+   * (add | remove), stream, group.
+   */
+  static final Script INDEX =
+      new Script(
+          """
+          if ARGV[1] == 'add' then
+            redis.call('ZADD', KEYS[2], 0, ARGV[3])
+            redis.call('ZADD', KEYS[1], 0, ARGV[2])
+          else
+            redis.call('ZREM', KEYS[2], ARGV[3])
+            if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('ZREM', KEYS[1], ARGV[2]) end
+          end
+          return 1
+          """);
+
+  private Scripts() {}
+
+  /** A script run with EVALSHA, falling back to EVAL (which caches it) on NOSCRIPT. */
+  static final class Script {
+    final String source;
+    final String sha;
+
+    Script(String source) {
+      this.source = source;
+      try {
+        byte[] digest =
+            MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+        this.sha = HexFormat.of().formatHex(digest);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    List<?> run(UnifiedJedis redis, List<String> keys, List<String> args) {
+      Object result;
+      try {
+        result = redis.evalsha(sha, keys, args);
+      } catch (JedisDataException e) {
+        if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+          throw e;
+        }
+        result = redis.eval(source, keys, args);
+      }
+      return (List<?>) result;
+    }
+  }
+}
