@@ -1,0 +1,409 @@
+package dev.rivulet.ws;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection: first an HTTP request, then (after an upgrade) WebSocket frames. Everything
+ * but {@link #send} and {@link #close(int, String)} runs on the owning {@link SelectorLoop}.
+ */
+final class Connection implements SelectorLoop.SelectorTask, FrameSink {
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+  /** What the connection is doing. */
+  enum State {
+    HTTP,
+    /** Waiting for an asynchronous decision (auth, invoke); reads are paused. */
+    PENDING,
+    OPEN,
+    /** Our close frame (or HTTP response) is queued; the socket closes once it is flushed. */
+    CLOSING,
+    /** Output shut down after the close frame; waiting for the peer's end of stream. */
+    DRAINING,
+    CLOSED
+  }
+
+  final SocketChannel channel;
+  final SelectorLoop loop;
+  private final ServerOptions options;
+  private final Router router;
+  private final String remote;
+  private SelectionKey key;
+  private volatile State state = State.HTTP;
+  private HttpRequestParser parser;
+  private FrameDecoder decoder;
+  private WsHandler handler;
+  private final OutboundQueue outbound;
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private ByteBuffer pendingInput;
+  private long lastReadNanos = System.nanoTime();
+  private boolean pingOutstanding;
+  private long deadlineNanos;
+  private long rateWindowStart = System.nanoTime();
+  private int rateCount;
+  private volatile int closeCode = CloseCodes.NO_STATUS;
+  private boolean peerClosed;
+
+  /** Decides what to do with a parsed HTTP request. */
+  interface Router {
+    void route(Connection connection, HttpRequest request);
+  }
+
+  private final Runnable onTerminate;
+
+  Connection(
+      SocketChannel channel,
+      SelectorLoop loop,
+      ServerOptions options,
+      Router router,
+      Runnable onTerminate) {
+    this.onTerminate = onTerminate;
+    this.channel = channel;
+    this.loop = loop;
+    this.options = options;
+    this.router = router;
+    this.outbound = new OutboundQueue(options.outboundQueueBytes());
+    this.parser = new HttpRequestParser(options.maxMessageSize());
+    this.remote = remoteAddress(channel);
+    this.deadlineNanos = System.nanoTime() + handshakeTimeoutNanos();
+  }
+
+  private static String remoteAddress(SocketChannel channel) {
+    try {
+      InetSocketAddress a = (InetSocketAddress) channel.getRemoteAddress();
+      return a.getAddress().getHostAddress() + ":" + a.getPort();
+    } catch (IOException | RuntimeException e) {
+      return "unknown:0";
+    }
+  }
+
+  /** The peer as {@code ip:port}. */
+  String remote() {
+    return remote;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** The close code we sent or received (1005 while open). */
+  int closeCode() {
+    return closeCode;
+  }
+
+  void register() throws IOException {
+    key = channel.register(loop.selector, SelectionKey.OP_READ, this);
+    loop.add(this);
+  }
+
+  @Override
+  public void ready(SelectionKey k) {
+    try {
+      if (!k.isValid()) {
+        terminate();
+        return;
+      }
+      if (k.isWritable()) {
+        flush();
+      }
+      if (k.isValid() && k.isReadable()) {
+        read();
+      }
+    } catch (IOException e) {
+      LOG.debug("connection {} failed", remote, e);
+      terminate();
+    }
+  }
+
+  private void read() throws IOException {
+    ByteBuffer buf = loop.readBuffer;
+    buf.clear();
+    int n = channel.read(buf);
+    if (n < 0) {
+      terminate();
+      return;
+    }
+    lastReadNanos = System.nanoTime();
+    pingOutstanding = false;
+    buf.flip();
+    process(buf);
+  }
+
+  private void process(ByteBuffer buf) {
+    switch (state) {
+      case HTTP -> readHttp(buf);
+      case OPEN, CLOSING, DRAINING -> {
+        if (decoder != null) {
+          readFrames(buf);
+        }
+      }
+      case PENDING -> keepPending(buf);
+      default -> {}
+    }
+  }
+
+  private void readHttp(ByteBuffer buf) {
+    HttpRequest request;
+    try {
+      request = parser.feed(buf);
+    } catch (HttpRequestParser.HttpError e) {
+      respond(e.status, HttpResponses.error(e.status, "bad_request", e.getMessage()));
+      return;
+    }
+    if (request == null) {
+      return;
+    }
+    parser = null;
+    state = State.PENDING;
+    keepPending(buf);
+    router.route(this, request);
+  }
+
+  private void keepPending(ByteBuffer buf) {
+    if (!buf.hasRemaining()) {
+      return;
+    }
+    int size = (pendingInput == null ? 0 : pendingInput.remaining()) + buf.remaining();
+    if (size > options.maxMessageSize() + 64 * 1024) {
+      terminate();
+      return;
+    }
+    ByteBuffer merged = ByteBuffer.allocate(size);
+    if (pendingInput != null) {
+      merged.put(pendingInput);
+    }
+    merged.put(buf).flip();
+    pendingInput = merged;
+  }
+
+  private void readFrames(ByteBuffer buf) {
+    try {
+      decoder.decode(buf);
+    } catch (ProtocolException e) {
+      LOG.debug("connection {}: {}", remote, e.getMessage());
+      decoder.stop();
+      close(e.code(), e.getMessage());
+    }
+  }
+
+  /** Upgrades the connection (loop thread): writes the 101 response and starts frames. */
+  void upgrade(String response, WsHandler wsHandler, int maxMessageSize) {
+    if (state != State.PENDING) {
+      return;
+    }
+    this.handler = wsHandler;
+    this.decoder = new FrameDecoder(maxMessageSize, this);
+    sendRaw(ByteBuffer.wrap(response.getBytes(StandardCharsets.ISO_8859_1)));
+    state = State.OPEN;
+    lastReadNanos = System.nanoTime();
+    wsHandler.onOpen(this);
+    ByteBuffer rest = pendingInput;
+    pendingInput = null;
+    if (rest != null) {
+      readFrames(rest);
+    }
+  }
+
+  /** Answers a plain HTTP request (loop thread) and closes after the response is written. */
+  void respond(int status, byte[] response) {
+    if (state == State.CLOSED || state == State.CLOSING || state == State.DRAINING) {
+      return;
+    }
+    LOG.debug("connection {}: HTTP {}", remote, status);
+    outbound.sealWith(ByteBuffer.wrap(response));
+    startClosing();
+  }
+
+  // ---- FrameSink (loop thread) ----
+
+  @Override
+  public void onMessage(boolean text, byte[] data) {
+    if (state != State.OPEN) {
+      return;
+    }
+    if (options.maxMessagesPerSecond() > 0 && !withinRate()) {
+      close(CloseCodes.POLICY_VIOLATION, "message rate limit exceeded");
+      return;
+    }
+    handler.onMessage(this, text, data);
+  }
+
+  private boolean withinRate() {
+    long now = System.nanoTime();
+    if (now - rateWindowStart >= 1_000_000_000L) {
+      rateWindowStart = now;
+      rateCount = 0;
+    }
+    return ++rateCount <= options.maxMessagesPerSecond();
+  }
+
+  @Override
+  public void onPing(byte[] payload) {
+    if (state == State.OPEN) {
+      send(FrameEncoder.frame(FrameEncoder.OP_PONG, payload));
+    }
+  }
+
+  @Override
+  public void onPong(byte[] payload) {
+    // liveness is tracked by any read
+  }
+
+  @Override
+  public void onClose(int code, String reason) {
+    decoder.stop();
+    peerClosed = true;
+    if (state == State.OPEN) {
+      closeCode = code;
+      ByteBuffer reply =
+          code == CloseCodes.NO_STATUS
+              ? FrameEncoder.frame(FrameEncoder.OP_CLOSE, new byte[0])
+              : FrameEncoder.close(code, "");
+      outbound.sealWith(reply);
+      startClosing();
+    } else if (state == State.DRAINING) {
+      terminate();
+    }
+  }
+
+  // ---- output (any thread) ----
+
+  /**
+   * Queues a frame; a connection whose queue is over its byte limit is closed with 4008 {@code slow
+   * consumer}. The buffer may be shared: it is duplicated, never modified.
+   */
+  void send(ByteBuffer frame) {
+    switch (outbound.offer(frame)) {
+      case FIRST -> scheduleFlush();
+      case OVERFLOW -> close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+      default -> {}
+    }
+  }
+
+  private void sendRaw(ByteBuffer bytes) {
+    outbound.offer(bytes);
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    if (flushScheduled.compareAndSet(false, true)) {
+      loop.requestFlush(this);
+    }
+  }
+
+  /** Starts the closing handshake with {@code code} (any thread; once). */
+  void close(int code, String reason) {
+    if (!loop.inLoop()) {
+      loop.execute(() -> close(code, reason));
+      return;
+    }
+    if (state == State.OPEN) {
+      closeCode = code;
+      outbound.sealWith(FrameEncoder.close(code, reason));
+      startClosing();
+    } else if (state == State.HTTP || state == State.PENDING) {
+      terminate();
+    }
+  }
+
+  private void startClosing() {
+    state = State.CLOSING;
+    deadlineNanos = System.nanoTime() + options.closeTimeout().toNanos();
+    if (decoder == null) {
+      // plain HTTP: nothing more to read
+      pendingInput = null;
+    }
+    scheduleFlush();
+  }
+
+  /** Writes queued output (loop thread). */
+  void flush() {
+    flushScheduled.set(false);
+    if (state == State.CLOSED) {
+      return;
+    }
+    try {
+      boolean empty = outbound.flushTo(channel);
+      if (!empty) {
+        key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+        return;
+      }
+      if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+        key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+      }
+      if (state == State.CLOSING && outbound.isSealed()) {
+        afterLastWrite();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("write to {} failed", remote, e);
+      terminate();
+    }
+  }
+
+  private void afterLastWrite() throws IOException {
+    if (peerClosed) {
+      terminate(); // handshake complete: the server closes TCP first
+      return;
+    }
+    state = State.DRAINING;
+    channel.shutdownOutput();
+    deadlineNanos = System.nanoTime() + options.closeTimeout().toNanos();
+  }
+
+  /** Periodic checks (loop thread): idle pings, idle drop, handshake and close deadlines. */
+  void tick(long now) {
+    switch (state) {
+      case HTTP, PENDING, CLOSING, DRAINING -> {
+        if (now - deadlineNanos >= 0) {
+          terminate();
+        }
+      }
+      case OPEN -> {
+        long idle = now - lastReadNanos;
+        if (idle >= options.idleTimeout().toNanos()) {
+          close(CloseCodes.GOING_AWAY, "idle timeout");
+        } else if (idle >= options.pingInterval().toNanos() && !pingOutstanding) {
+          pingOutstanding = true;
+          send(FrameEncoder.frame(FrameEncoder.OP_PING, new byte[0]));
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private long handshakeTimeoutNanos() {
+    return Math.min(options.idleTimeout().toNanos(), 10_000_000_000L);
+  }
+
+  /** Closes the socket at once and tells the handler (loop thread; once). */
+  void terminate() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    loop.remove(this);
+    if (key != null) {
+      key.cancel();
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("closing {}", remote, e);
+    }
+    onTerminate.run();
+    if (handler != null) {
+      try {
+        handler.onClosed(this);
+      } catch (RuntimeException e) {
+        LOG.warn("connection close handler failed", e);
+      }
+    }
+  }
+}

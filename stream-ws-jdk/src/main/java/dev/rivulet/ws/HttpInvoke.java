@@ -1,0 +1,55 @@
+package dev.rivulet.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.rivulet.StreamEngine;
+import dev.rivulet.StreamException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code POST /invoke/{functionId}} (SPEC §5.8): calls {@link StreamEngine#invoke}. */
+final class HttpInvoke {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpInvoke.class);
+
+  private final StreamEngine engine;
+
+  HttpInvoke(StreamEngine engine) {
+    this.engine = engine;
+  }
+
+  /** The complete HTTP response for a call of {@code functionId} with {@code body}. */
+  byte[] call(String functionId, byte[] body) {
+    JsonNode input;
+    try {
+      input = body.length == 0 ? NullNode.getInstance() : HttpResponses.MAPPER.readTree(body);
+      if (input == null) {
+        input = NullNode.getInstance();
+      }
+    } catch (IOException e) {
+      return HttpResponses.error(400, "invalid_json", "request body is not JSON");
+    }
+    try {
+      JsonNode result = engine.invoke(functionId, input);
+      byte[] json =
+          result == null
+              ? "null".getBytes(StandardCharsets.UTF_8)
+              : HttpResponses.MAPPER.writeValueAsBytes(result);
+      return HttpResponses.json(200, json);
+    } catch (StreamException e) {
+      return HttpResponses.error(status(e.code()), e.code(), String.valueOf(e.getMessage()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("invoke {} failed", functionId, e);
+      return HttpResponses.error(500, "internal_error", String.valueOf(e.getMessage()));
+    }
+  }
+
+  static int status(String code) {
+    return switch (code) {
+      case StreamException.DESERIALIZATION_ERROR, StreamException.INVALID_ARGUMENT -> 400;
+      case StreamException.FUNCTION_NOT_FOUND -> 404;
+      default -> 500;
+    };
+  }
+}

@@ -1,0 +1,243 @@
+package dev.rivulet.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.JoinRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes a parsed request: WebSocket upgrades of {@code /}, {@code /stream/…} and {@code /echo},
+ * {@code POST /invoke/…}, the inspector page; checks the auth token, the connection limit and the
+ * auth function. Blocking work (auth function, invoke) runs on the worker pool.
+ */
+final class RequestRouter implements Connection.Router {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
+
+  private final ServerOptions options;
+  private final StreamProtocol protocol;
+  private final HttpInvoke invoke;
+  private final Executor worker;
+  private final AtomicInteger connections;
+  private final byte[] inspectorPage;
+
+  RequestRouter(
+      ServerOptions options, StreamProtocol protocol, Executor worker, AtomicInteger connections) {
+    this.options = options;
+    this.protocol = protocol;
+    this.invoke = new HttpInvoke(protocol.engine);
+    this.worker = worker;
+    this.connections = connections;
+    this.inspectorPage = options.inspector() ? loadInspector() : null;
+  }
+
+  private static byte[] loadInspector() {
+    try (InputStream in = RequestRouter.class.getResourceAsStream("inspector.html")) {
+      return in == null ? "<!doctype html><title>rivulet</title>".getBytes() : in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read inspector.html", e);
+    }
+  }
+
+  @Override
+  public void route(Connection c, HttpRequest request) {
+    String path = request.path();
+    boolean upgrade = Handshake.isUpgrade(request);
+    if (upgrade) {
+      routeUpgrade(c, request, path);
+    } else if (path.startsWith("/invoke/") && options.httpInvoke()) {
+      routeInvoke(c, request, path);
+    } else if (request.method().equals("GET") && path.equals("/")) {
+      if (inspectorPage != null) {
+        c.respond(
+            200, HttpResponses.response(200, "text/html; charset=utf-8", inspectorPage, Map.of()));
+      } else {
+        c.respond(
+            426,
+            HttpResponses.error(
+                426,
+                "upgrade_required",
+                "this endpoint speaks WebSocket",
+                Map.of("Sec-WebSocket-Version", "13")));
+      }
+    } else {
+      c.respond(404, HttpResponses.error(404, "not_found", "no such endpoint: " + path));
+    }
+  }
+
+  private void routeUpgrade(Connection c, HttpRequest request, String path) {
+    boolean echo = options.echo() && path.equals("/echo");
+    JoinRequest autoJoin;
+    try {
+      autoJoin = echo ? null : pathJoin(path);
+    } catch (IllegalArgumentException e) {
+      c.respond(400, HttpResponses.error(400, "bad_path", "malformed path: " + e.getMessage()));
+      return;
+    }
+    if (!echo && autoJoin == null && !path.equals("/")) {
+      c.respond(404, HttpResponses.error(404, "not_found", "no such endpoint: " + path));
+      return;
+    }
+    byte[] invalid = Handshake.validate(request);
+    if (invalid != null) {
+      c.respond(400, invalid);
+      return;
+    }
+    if (!tokenOk(request)) {
+      c.respond(401, HttpResponses.error(401, "unauthorized", "missing or wrong auth token"));
+      return;
+    }
+    if (connections.get() > options.maxConnections()) {
+      c.respond(503, HttpResponses.error(503, "too_many_connections", "connection limit reached"));
+      return;
+    }
+    String accept = Handshake.accept(request);
+    if (echo) {
+      c.upgrade(accept, EchoHandler.INSTANCE, ServerOptions.ECHO_MAX_MESSAGE);
+      return;
+    }
+    if (options.authFunction() == null) {
+      c.upgrade(accept, protocol.newSession(null, autoJoin), options.maxMessageSize());
+      return;
+    }
+    ObjectNode input = authInput(c, request);
+    CompletableFuture.supplyAsync(
+            () -> protocol.engine.invoke(options.authFunction(), input), worker)
+        .whenComplete(
+            (result, error) ->
+                c.loop.execute(
+                    () -> {
+                      if (error != null || isRefusal(result)) {
+                        if (error != null) {
+                          LOG.debug("auth function refused {}", c.remote(), error);
+                        }
+                        c.respond(
+                            401, HttpResponses.error(401, "unauthorized", "authentication failed"));
+                        return;
+                      }
+                      JsonNode context = result == null ? null : result.get("context");
+                      if (context != null && context.isNull()) {
+                        context = null;
+                      }
+                      JoinRequest join =
+                          autoJoin == null
+                              ? null
+                              : new JoinRequest(
+                                  autoJoin.subscriptionId(),
+                                  autoJoin.streamName(),
+                                  autoJoin.groupId(),
+                                  autoJoin.itemId(),
+                                  context);
+                      c.upgrade(
+                          accept, protocol.newSession(context, join), options.maxMessageSize());
+                    }));
+  }
+
+  private static boolean isRefusal(JsonNode result) {
+    return result != null
+        && result.path("unauthorized").isBoolean()
+        && result.get("unauthorized").booleanValue();
+  }
+
+  /** {@code /stream/{stream}/{group}[/{item}]} → a join with subscription id = the path. */
+  static JoinRequest pathJoin(String path) {
+    if (!path.startsWith("/stream/")) {
+      return null;
+    }
+    String[] parts = path.substring("/stream/".length()).split("/", -1);
+    if (parts.length < 2 || parts.length > 3) {
+      return null;
+    }
+    String[] names = new String[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      names[i] = UrlCodec.decodeSegment(parts[i]);
+      if (names[i].isEmpty()) {
+        return null;
+      }
+    }
+    return new JoinRequest(path, names[0], names[1], names.length == 3 ? names[2] : null, null);
+  }
+
+  private ObjectNode authInput(Connection c, HttpRequest request) {
+    ObjectNode input = HttpResponses.MAPPER.createObjectNode();
+    ObjectNode headers = input.putObject("headers");
+    request.headers().forEach((name, values) -> headers.put(name, values.get(values.size() - 1)));
+    input.put("path", request.path());
+    ObjectNode query = input.putObject("query_params");
+    Map<String, List<String>> params;
+    try {
+      params = UrlCodec.queryParams(request.rawQuery());
+    } catch (IllegalArgumentException e) {
+      params = Map.of();
+    }
+    params.forEach(
+        (k, vs) -> {
+          ArrayNode array = query.putArray(k);
+          vs.forEach(array::add);
+        });
+    input.put("addr", c.remote());
+    return input;
+  }
+
+  private boolean tokenOk(HttpRequest request) {
+    String token = options.authToken();
+    if (token == null) {
+      return true;
+    }
+    String auth = request.header("authorization");
+    if (auth != null
+        && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        && same(auth.substring(7).trim(), token)) {
+      return true;
+    }
+    try {
+      List<String> given = UrlCodec.queryParams(request.rawQuery()).get("token");
+      return given != null && given.stream().anyMatch(t -> same(t, token));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean same(String a, String b) {
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void routeInvoke(Connection c, HttpRequest request, String path) {
+    if (!request.method().equals("POST")) {
+      c.respond(405, HttpResponses.error(405, "method_not_allowed", "use POST"));
+      return;
+    }
+    if (!tokenOk(request)) {
+      c.respond(401, HttpResponses.error(401, "unauthorized", "missing or wrong auth token"));
+      return;
+    }
+    String functionId;
+    try {
+      functionId = UrlCodec.decodeSegment(path.substring("/invoke/".length()));
+    } catch (IllegalArgumentException e) {
+      c.respond(400, HttpResponses.error(400, "bad_path", "malformed function id"));
+      return;
+    }
+    CompletableFuture.supplyAsync(() -> invoke.call(functionId, request.body()), worker)
+        .whenComplete(
+            (response, error) ->
+                c.loop.execute(
+                    () ->
+                        c.respond(
+                            200,
+                            error == null
+                                ? response
+                                : HttpResponses.error(500, "internal_error", "invoke failed"))));
+  }
+}

@@ -1,0 +1,162 @@
+package dev.rivulet.ws;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread ({@code rivulet-ws-selector-N}): reads, decodes and writes its connections,
+ * runs tasks posted from other threads, and once a tick checks idle and closing deadlines. Other
+ * threads never touch a channel; they queue output and ask for a flush.
+ */
+final class SelectorLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(SelectorLoop.class);
+  private static final long TICK_NANOS = 250_000_000L;
+
+  final Selector selector;
+  final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Connection> flushes = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final Set<Connection> connections = new HashSet<>();
+  private volatile boolean running = true;
+  private long nextTick;
+
+  SelectorLoop(String name) throws IOException {
+    this.selector = Selector.open();
+    this.thread = new Thread(this, name);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Runs {@code task} on this loop's thread (at once when already on it). */
+  void execute(Runnable task) {
+    if (inLoop()) {
+      task.run();
+    } else {
+      tasks.add(task);
+      wakeup();
+    }
+  }
+
+  void requestFlush(Connection connection) {
+    flushes.add(connection);
+    if (!inLoop()) {
+      wakeup();
+    }
+  }
+
+  private void wakeup() {
+    if (wakeupPending.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
+  }
+
+  void add(Connection connection) {
+    connections.add(connection);
+  }
+
+  void remove(Connection connection) {
+    connections.remove(connection);
+  }
+
+  /** A snapshot of this loop's connections; call on the loop thread. */
+  List<Connection> connections() {
+    return new ArrayList<>(connections);
+  }
+
+  @Override
+  public void run() {
+    nextTick = System.nanoTime() + TICK_NANOS;
+    while (running) {
+      try {
+        selector.select(Math.max(1, (nextTick - System.nanoTime()) / 1_000_000));
+        wakeupPending.set(false);
+        Set<SelectionKey> keys = selector.selectedKeys();
+        for (Iterator<SelectionKey> it = keys.iterator(); it.hasNext(); ) {
+          SelectionKey key = it.next();
+          it.remove();
+          if (key.attachment() instanceof SelectorTask task) {
+            task.ready(key);
+          }
+        }
+        runTasks();
+        long now = System.nanoTime();
+        if (now - nextTick >= 0) {
+          nextTick = now + TICK_NANOS;
+          for (Connection c : connections()) {
+            c.tick(now);
+          }
+        }
+      } catch (ClosedSelectorException e) {
+        break;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("selector loop error", e);
+      }
+    }
+    for (Connection c : connections()) {
+      c.terminate();
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      LOG.debug("closing selector", e);
+    }
+  }
+
+  private void runTasks() {
+    for (int i = 0; i < 100_000; i++) {
+      Runnable task = tasks.poll();
+      Connection c = task == null ? flushes.poll() : null;
+      if (task == null && c == null) {
+        return;
+      }
+      try {
+        if (task != null) {
+          task.run();
+        } else {
+          c.flush();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("selector task failed", e);
+      }
+    }
+  }
+
+  /** Stops the loop (its connections are closed without a handshake); joins the thread. */
+  void stop() {
+    running = false;
+    selector.wakeup();
+    if (!inLoop()) {
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Something registered on the selector. */
+  interface SelectorTask {
+    void ready(SelectionKey key);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.rivulet.ws;
+
+import java.time.Duration;
+
+/** The validated settings of a {@link StreamWebSocketServer}. */
+record ServerOptions(
+    String host,
+    int port,
+    String authFunction,
+    String authToken,
+    boolean httpInvoke,
+    boolean echo,
+    boolean inspector,
+    int maxMessageSize,
+    int outboundQueueBytes,
+    Duration idleTimeout,
+    Duration pingInterval,
+    Duration closeTimeout,
+    int maxConnections,
+    int maxSubscriptionsPerConnection,
+    int maxMessagesPerSecond,
+    int selectorThreads) {
+
+  /** Messages of the {@code /echo} endpoint may be this large. */
+  static final int ECHO_MAX_MESSAGE = 16 * 1024 * 1024;
+}

@@ -1,0 +1,252 @@
+package dev.rivulet.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.JoinRequest;
+import dev.rivulet.Snapshot;
+import dev.rivulet.StreamEvent;
+import dev.rivulet.StreamListener;
+import dev.rivulet.Subscription;
+import dev.rivulet.spi.GroupKey;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream protocol of one connection (SPEC §5.5): join/leave messages processed one after the
+ * other off the selector thread, subscriptions keyed by id, and delivery that writes each event
+ * once per connection even when several subscriptions match it.
+ */
+final class StreamSession implements WsHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final StreamProtocol protocol;
+  private final JsonNode context;
+  private final JoinRequest autoJoin;
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
+
+  /** Touched only by lane tasks, which never run concurrently. */
+  private final Map<String, Active> subscriptions = new HashMap<>();
+
+  /** Per group: seq of the last event written to this connection (read on the group's lane). */
+  private final Map<GroupKey, Long> lastSent = new ConcurrentHashMap<>();
+
+  private CompletableFuture<Void> tail = DONE;
+  private volatile Connection connection;
+  private volatile boolean closed;
+
+  private record Active(JoinRequest request, Subscription subscription) {}
+
+  StreamSession(StreamProtocol protocol, JsonNode context, JoinRequest autoJoin) {
+    this.protocol = protocol;
+    this.context = context;
+    this.autoJoin = autoJoin;
+  }
+
+  CompletableFuture<Void> finished() {
+    return finished;
+  }
+
+  @Override
+  public void onOpen(Connection c) {
+    this.connection = c;
+    if (autoJoin != null) {
+      enqueue(() -> join(autoJoin));
+    }
+  }
+
+  @Override
+  public void onMessage(Connection c, boolean text, byte[] data) {
+    enqueue(() -> handle(text, data));
+  }
+
+  @Override
+  public void onClosed(Connection c) {
+    closed = true;
+    enqueue(this::leaveAll).whenComplete((v, e) -> finished.complete(null));
+  }
+
+  /** Runs tasks of this connection in order on the worker pool, each after the last completed. */
+  private synchronized CompletableFuture<Void> enqueue(Supplier<CompletionStage<Void>> task) {
+    tail =
+        tail.thenComposeAsync(
+            v -> {
+              try {
+                return task.get().exceptionally(this::logged);
+              } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(logged(e));
+              }
+            },
+            protocol.worker);
+    return tail;
+  }
+
+  private Void logged(Throwable e) {
+    LOG.warn("stream protocol task failed", e);
+    return null;
+  }
+
+  private CompletionStage<Void> handle(boolean text, byte[] data) {
+    if (closed || (text && isBlank(data))) {
+      return DONE;
+    }
+    JsonNode message;
+    try {
+      message = HttpResponses.MAPPER.readTree(data);
+    } catch (IOException e) {
+      LOG.debug("ignoring a message that is not JSON");
+      return DONE;
+    }
+    JoinRequest request = message == null ? null : request(message.get("data"));
+    String type = message == null ? null : message.path("type").asText(null);
+    if (request == null || type == null) {
+      return DONE;
+    }
+    return switch (type) {
+      case "join" -> join(request);
+      case "leave" -> leave(request);
+      default -> DONE;
+    };
+  }
+
+  private static boolean isBlank(byte[] data) {
+    for (byte b : data) {
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private JoinRequest request(JsonNode data) {
+    if (data == null || !data.isObject()) {
+      return null;
+    }
+    JsonNode sub = data.get("subscriptionId");
+    JsonNode stream = data.get("streamName");
+    JsonNode group = data.get("groupId");
+    JsonNode id = data.get("id");
+    if (!isName(sub) || !isName(stream) || !isName(group)) {
+      return null;
+    }
+    if (id != null && !id.isNull() && !isName(id)) {
+      return null;
+    }
+    String item = id == null || id.isNull() ? null : id.textValue();
+    return new JoinRequest(sub.textValue(), stream.textValue(), group.textValue(), item, context);
+  }
+
+  private static boolean isName(JsonNode node) {
+    return node != null && node.isTextual() && !node.textValue().isEmpty();
+  }
+
+  private CompletionStage<Void> join(JoinRequest request) {
+    if (!subscriptions.containsKey(request.subscriptionId())
+        && subscriptions.size() >= protocol.maxSubscriptions) {
+      connection.close(CloseCodes.POLICY_VIOLATION, "too many subscriptions");
+      return DONE;
+    }
+    return protocol
+        .engine
+        .join(request)
+        .thenAcceptAsync(allowed -> afterJoinTriggers(request, allowed), protocol.worker);
+  }
+
+  private void afterJoinTriggers(JoinRequest request, boolean allowed) {
+    if (closed) {
+      return;
+    }
+    if (!allowed) {
+      send(unauthorized(request));
+      return;
+    }
+    Active old = subscriptions.remove(request.subscriptionId());
+    if (old != null) {
+      old.subscription.close(); // replaced: no leave
+    }
+    Subscription subscription =
+        protocol.engine.subscribe(
+            request.streamName(), request.groupId(), request.itemId(), new Listener());
+    subscriptions.put(request.subscriptionId(), new Active(request, subscription));
+  }
+
+  private CompletionStage<Void> leave(JoinRequest request) {
+    Active active = subscriptions.remove(request.subscriptionId());
+    if (active != null) {
+      active.subscription.close();
+      forgetGroupIfUnused(active.subscription.group());
+    }
+    return protocol.engine.leave(request);
+  }
+
+  private CompletionStage<Void> leaveAll() {
+    List<CompletableFuture<Void>> leaves = new ArrayList<>();
+    for (Active active : subscriptions.values()) {
+      active.subscription.close();
+      leaves.add(protocol.engine.leave(active.request));
+    }
+    subscriptions.clear();
+    lastSent.clear();
+    return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));
+  }
+
+  private void forgetGroupIfUnused(GroupKey group) {
+    for (Active a : subscriptions.values()) {
+      if (a.subscription.group().equals(group)) {
+        return;
+      }
+    }
+    lastSent.remove(group);
+  }
+
+  private ObjectNode unauthorized(JoinRequest request) {
+    ObjectNode node = HttpResponses.MAPPER.createObjectNode();
+    node.put("type", "stream");
+    node.put("timestamp", System.currentTimeMillis());
+    node.put("streamName", request.streamName());
+    node.put("groupId", request.groupId());
+    node.put("id", request.itemId());
+    node.putObject("event").put("type", "unauthorized");
+    return node;
+  }
+
+  private void send(ObjectNode message) {
+    byte[] bytes;
+    try {
+      bytes = HttpResponses.MAPPER.writeValueAsBytes(message);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize a message", e);
+    }
+    connection.send(FrameEncoder.frame(FrameEncoder.OP_TEXT, bytes));
+  }
+
+  /** One subscription's callbacks; both run on the group's lane, never concurrently per group. */
+  private final class Listener implements StreamListener {
+    @Override
+    public void onSnapshot(Snapshot snapshot, boolean resync) {
+      // events after the snapshot must reach the client after this sync, even if another
+      // subscription of the connection already wrote them before
+      lastSent.computeIfPresent(snapshot.group(), (g, seq) -> Math.min(seq, snapshot.seq()));
+      send(snapshot.toSyncJson());
+    }
+
+    @Override
+    public void onEvent(StreamEvent event) {
+      Long last = lastSent.get(event.group());
+      if (last != null && event.seq() <= last) {
+        return; // already written through another subscription of this connection
+      }
+      lastSent.put(event.group(), event.seq());
+      connection.send(protocol.frames.frameFor(event));
+    }
+  }
+}

@@ -1,0 +1,396 @@
+package dev.rivulet.ws;
+
+import dev.rivulet.StreamEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WebSocket server on JDK NIO speaking the Rivulet/iii stream protocol for one {@link
+ * StreamEngine}: clients join groups or items and receive a {@code sync} and then every change.
+ *
+ * <pre>{@code
+ * try (StreamWebSocketServer server =
+ *     StreamWebSocketServer.builder(engine).port(0).build().start()) {
+ *   System.out.println("ws://127.0.0.1:" + server.port() + "/");
+ * }
+ * }</pre>
+ *
+ * <p>Threads: selector threads {@code rivulet-ws-selector-N} do all socket I/O; protocol work
+ * (join/leave triggers, snapshots, the auth function, HTTP invoke) runs on daemon threads {@code
+ * rivulet-ws-worker-N}. {@link #close()} stops both. The engine is not closed by the server.
+ */
+public final class StreamWebSocketServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamWebSocketServer.class);
+
+  private final ServerOptions options;
+  private final StreamEngine engine;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<SelectorLoop> loops = new ArrayList<>();
+  private ExecutorService worker;
+  private StreamProtocol protocol;
+  private ServerSocketChannel server;
+  private volatile int port = -1;
+  private int next;
+
+  private StreamWebSocketServer(StreamEngine engine, ServerOptions options) {
+    this.engine = engine;
+    this.options = options;
+  }
+
+  /** A builder for a server of {@code engine}. */
+  public static Builder builder(StreamEngine engine) {
+    return new Builder(Objects.requireNonNull(engine, "engine"));
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws UncheckedIOException when the address cannot be bound
+   * @throws IllegalStateException when already started or closed
+   */
+  public StreamWebSocketServer start() {
+    if (closed.get() || !started.compareAndSet(false, true)) {
+      throw new IllegalStateException("server already started or closed");
+    }
+    try {
+      worker = workerPool();
+      protocol = new StreamProtocol(engine, worker, options.maxSubscriptionsPerConnection());
+      RequestRouter router = new RequestRouter(options, protocol, worker, connections);
+      for (int i = 0; i < options.selectorThreads(); i++) {
+        loops.add(new SelectorLoop("rivulet-ws-selector-" + (i + 1)));
+      }
+      server = ServerSocketChannel.open();
+      server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      server.bind(new InetSocketAddress(options.host(), options.port()), 1024);
+      server.configureBlocking(false);
+      port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      SelectorLoop acceptLoop = loops.get(0);
+      server.register(
+          acceptLoop.selector,
+          SelectionKey.OP_ACCEPT,
+          (SelectorLoop.SelectorTask) k -> accept(router));
+      loops.forEach(SelectorLoop::start);
+      return this;
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException(
+          "cannot listen on " + options.host() + ":" + options.port(), e);
+    }
+  }
+
+  private void accept(RequestRouter router) {
+    while (true) {
+      SocketChannel channel;
+      try {
+        channel = server.accept();
+        if (channel == null) {
+          return;
+        }
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      } catch (IOException e) {
+        LOG.debug("accept failed", e);
+        return;
+      }
+      SelectorLoop loop = loops.get(next++ % loops.size());
+      connections.incrementAndGet();
+      loop.execute(
+          () -> {
+            Connection c =
+                new Connection(channel, loop, options, router, connections::decrementAndGet);
+            try {
+              c.register();
+            } catch (IOException e) {
+              c.terminate();
+            }
+          });
+    }
+  }
+
+  private static ExecutorService workerPool() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger counter = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "rivulet-ws-worker-" + counter.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** The bound port (the real one when built with port 0). */
+  public int port() {
+    if (port < 0) {
+      throw new IllegalStateException("server not started");
+    }
+    return port;
+  }
+
+  /** How many TCP connections are open right now. */
+  public int connectionCount() {
+    return connections.get();
+  }
+
+  /**
+   * Graceful stop: stops accepting, closes every connection with 1001, fires the leave triggers of
+   * the remaining subscriptions, then stops the threads. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } catch (IOException e) {
+      LOG.debug("closing the listening socket", e);
+    }
+    if (!loops.isEmpty() && started.get()) {
+      closeConnections();
+    }
+    loops.forEach(SelectorLoop::stop);
+    if (protocol != null) {
+      protocol.awaitSessions(5_000);
+    }
+    if (worker != null) {
+      worker.shutdown();
+    }
+  }
+
+  private void closeConnections() {
+    long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+    CountDownLatch sent = new CountDownLatch(loops.size());
+    for (SelectorLoop loop : loops) {
+      loop.execute(
+          () -> {
+            for (Connection c : loop.connections()) {
+              c.close(CloseCodes.GOING_AWAY, "server shutting down");
+            }
+            sent.countDown();
+          });
+    }
+    try {
+      sent.await(2, TimeUnit.SECONDS);
+      while (connections.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10); // bounded wait for close handshakes to finish
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Configures a {@link StreamWebSocketServer}; each setter checks its argument at once. */
+  public static final class Builder {
+    private final StreamEngine engine;
+    private String host = "127.0.0.1";
+    private int port = 3112;
+    private String authFunction;
+    private String authToken;
+    private boolean httpInvoke;
+    private boolean echo;
+    private boolean inspector;
+    private int maxMessageSize = 1024 * 1024;
+    private int outboundQueueBytes = 1024 * 1024;
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration pingInterval = Duration.ofSeconds(25);
+    private Duration closeTimeout = Duration.ofSeconds(10);
+    private int maxConnections = 100_000;
+    private int maxSubscriptionsPerConnection = 1_000;
+    private int maxMessagesPerSecond;
+    private int selectorThreads =
+        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+    private Builder(StreamEngine engine) {
+      this.engine = engine;
+    }
+
+    /** The address to bind; default {@code 127.0.0.1}. */
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank: " + host);
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The port; 0 picks a free one (see {@link #port()}). Default 3112. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * A function registered in the engine, called before each upgrade with {@code
+     * {"headers","path","query_params","addr"}}; it returns {@code {"context": any}}. If it throws
+     * or returns {@code {"unauthorized": true}} the upgrade is refused with HTTP 401.
+     */
+    public Builder authFunction(String functionId) {
+      if (functionId == null || functionId.isBlank()) {
+        throw new IllegalArgumentException("authFunction must not be blank: " + functionId);
+      }
+      this.authFunction = functionId;
+      return this;
+    }
+
+    /**
+     * Requires {@code Authorization: Bearer T} or {@code ?token=T} on upgrades and HTTP invokes.
+     */
+    public Builder authToken(String token) {
+      if (token == null || token.isEmpty()) {
+        throw new IllegalArgumentException("authToken must not be empty: " + token);
+      }
+      this.authToken = token;
+      return this;
+    }
+
+    /** Enables {@code POST /invoke/{functionId}}; default off. */
+    public Builder httpInvoke(boolean enabled) {
+      this.httpInvoke = enabled;
+      return this;
+    }
+
+    /** Enables the plain echo endpoint {@code /echo} (messages up to 16 MiB); default off. */
+    public Builder echo(boolean enabled) {
+      this.echo = enabled;
+      return this;
+    }
+
+    /** Serves the inspector page for a plain {@code GET /}; default off (426 instead). */
+    public Builder inspector(boolean enabled) {
+      this.inspector = enabled;
+      return this;
+    }
+
+    /** Largest frame or message accepted (close 1009 above); default 1 MiB. */
+    public Builder maxMessageSize(int bytes) {
+      if (bytes < 125) {
+        throw new IllegalArgumentException("maxMessageSize must be at least 125: " + bytes);
+      }
+      this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /** Bytes a connection may have queued before it is closed with 4008; default 1 MiB. */
+    public Builder outboundQueueBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("outboundQueueBytes must be at least 1024: " + bytes);
+      }
+      this.outboundQueueBytes = bytes;
+      return this;
+    }
+
+    /** A connection silent this long is closed; default 60 s. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive("idleTimeout", timeout);
+      return this;
+    }
+
+    /** A connection silent this long gets a ping; default 25 s. */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = positive("pingInterval", interval);
+      return this;
+    }
+
+    /** How long a closing handshake may take before the socket is dropped; default 10 s. */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = positive("closeTimeout", timeout);
+      return this;
+    }
+
+    /** Open connections above this are refused with HTTP 503; default 100 000. */
+    public Builder maxConnections(int max) {
+      this.maxConnections = atLeastOne("maxConnections", max);
+      return this;
+    }
+
+    /** A join beyond this closes the connection with 1008; default 1 000. */
+    public Builder maxSubscriptionsPerConnection(int max) {
+      this.maxSubscriptionsPerConnection = atLeastOne("maxSubscriptionsPerConnection", max);
+      return this;
+    }
+
+    /** Client messages per second per connection (close 1008 above); 0 = unlimited (default). */
+    public Builder maxMessagesPerSecond(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxMessagesPerSecond must be >= 0: " + max);
+      }
+      this.maxMessagesPerSecond = max;
+      return this;
+    }
+
+    /** Selector threads; default min(4, cores). */
+    public Builder selectorThreads(int threads) {
+      this.selectorThreads = atLeastOne("selectorThreads", threads);
+      return this;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+
+    private static int atLeastOne(String name, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1: " + value);
+      }
+      return value;
+    }
+
+    public StreamWebSocketServer build() {
+      return new StreamWebSocketServer(
+          engine,
+          new ServerOptions(
+              host,
+              port,
+              authFunction,
+              authToken,
+              httpInvoke,
+              echo,
+              inspector,
+              maxMessageSize,
+              outboundQueueBytes,
+              idleTimeout,
+              pingInterval,
+              closeTimeout,
+              maxConnections,
+              maxSubscriptionsPerConnection,
+              maxMessagesPerSecond,
+              selectorThreads));
+    }
+  }
+}
