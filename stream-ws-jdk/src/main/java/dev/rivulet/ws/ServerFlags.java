@@ -1,0 +1,104 @@
+package dev.rivulet.ws;
+
+import java.util.Map;
+
+/** The standalone server's flags (SPEC §1), each also readable from an environment variable. */
+final class ServerFlags {
+  String host = "127.0.0.1";
+  int port = 3112;
+  String store = "memory";
+  String dataDir = "./data/stream_store";
+  String fsync = "always";
+  String redisUrl;
+  boolean httpInvoke;
+  boolean echo;
+  String authToken;
+  boolean help;
+
+  static final String USAGE =
+      """
+      usage: java -jar rivulet-server.jar [flags]
+        --host H              address to bind (env STREAM_HOST, default 127.0.0.1)
+        --port P              port, 0 = any free port (env STREAM_PORT, default 3112)
+        --store memory|file   storage (default memory)
+        --data-dir DIR        directory of --store file (default ./data/stream_store)
+        --fsync always|batch|off  durability of --store file (default always)
+        --redis-url URL       use Redis instead of kv (env REDIS_URL)
+        --http-invoke         enable POST /invoke/{functionId}
+        --echo                enable the plain WebSocket echo endpoint /echo
+        --auth-token T        require Bearer T or ?token=T (env STREAM_AUTH_TOKEN)
+        --help                print this help
+      """;
+
+  /** Thrown for a bad command line; the message is the one-line error. */
+  static final class BadFlag extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadFlag(String message) {
+      super(message);
+    }
+  }
+
+  static ServerFlags parse(String[] args, Map<String, String> env) throws BadFlag {
+    ServerFlags f = new ServerFlags();
+    if (env.get("STREAM_HOST") != null) {
+      f.host = env.get("STREAM_HOST");
+    }
+    if (env.get("STREAM_PORT") != null) {
+      f.port = port(env.get("STREAM_PORT"), "STREAM_PORT");
+    }
+    f.redisUrl = env.get("REDIS_URL");
+    f.authToken = env.get("STREAM_AUTH_TOKEN");
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--help", "-h" -> f.help = true;
+        case "--http-invoke" -> f.httpInvoke = true;
+        case "--echo" -> f.echo = true;
+        case "--host" -> f.host = value(args, ++i, arg);
+        case "--port" -> f.port = port(value(args, ++i, arg), arg);
+        case "--store" -> f.store = oneOf(value(args, ++i, arg), arg, "memory", "file");
+        case "--data-dir" -> f.dataDir = value(args, ++i, arg);
+        case "--fsync" -> f.fsync = oneOf(value(args, ++i, arg), arg, "always", "batch", "off");
+        case "--redis-url" -> f.redisUrl = value(args, ++i, arg);
+        case "--auth-token" -> f.authToken = value(args, ++i, arg);
+        default -> throw new BadFlag("unknown flag: " + arg + " (see --help)");
+      }
+    }
+    if (f.host.isBlank()) {
+      throw new BadFlag("--host must not be blank");
+    }
+    if (f.authToken != null && f.authToken.isEmpty()) {
+      throw new BadFlag("--auth-token must not be empty");
+    }
+    return f;
+  }
+
+  private static String value(String[] args, int i, String flag) throws BadFlag {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new BadFlag(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static int port(String value, String flag) throws BadFlag {
+    try {
+      int p = Integer.parseInt(value);
+      if (p >= 0 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new BadFlag(flag + " must be a port in 0..65535: " + value);
+  }
+
+  private static String oneOf(String value, String flag, String... allowed) throws BadFlag {
+    for (String a : allowed) {
+      if (a.equals(value)) {
+        return value;
+      }
+    }
+    throw new BadFlag(flag + " must be one of " + String.join("|", allowed) + ": " + value);
+  }
+}
