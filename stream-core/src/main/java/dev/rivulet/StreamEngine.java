@@ -127,10 +127,22 @@ public final class StreamEngine implements AutoCloseable {
    * duplicate, even while writers race this call. See {@link StreamListener} for threads.
    */
   public Subscription subscribe(String stream, String group, String item, StreamListener listener) {
+    return subscribe(stream, group, item, null, listener);
+  }
+
+  /**
+   * Like {@link #subscribe(String, String, String, StreamListener)}, resuming after {@code since}
+   * (a seq the subscriber last saw): when the store still holds every later event of the group they
+   * are replayed in order after {@link StreamListener#onResumed}; otherwise the subscription starts
+   * with a snapshot as usual. Either way nothing is missed or seen twice.
+   */
+  public Subscription subscribe(
+      String stream, String group, String item, Long since, StreamListener listener) {
     return core.subscribe(
         key("subscribe", stream, group),
         item == null ? null : NameCheck.name("subscribe", "item_id", item),
-        listener);
+        since,
+        Objects.requireNonNull(listener, "listener"));
   }
 
   /**

@@ -16,6 +16,12 @@ public interface StreamListener {
    */
   void onSnapshot(Snapshot snapshot, boolean resync);
 
+  /**
+   * Called first instead of {@link #onSnapshot} when a subscription made with {@code since} was
+   * resumed from the group's history: every event after {@code since} follows, in order.
+   */
+  default void onResumed(long since) {}
+
   /** A change committed after the last snapshot. */
   void onEvent(StreamEvent event);
 }

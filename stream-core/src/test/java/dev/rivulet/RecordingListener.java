@@ -20,6 +20,9 @@ final class RecordingListener implements StreamListener {
 
   @Override
   public synchronized void onSnapshot(Snapshot snapshot, boolean resync) {
+    if (resync) {
+      problems.add("re-synchronized at seq " + snapshot.seq() + ": events were lost or repeated");
+    }
     snapshots.add(snapshot);
     lastSeq = snapshot.seq();
     itemOnly = snapshot.itemId() != null;

@@ -61,7 +61,7 @@ public final class EngineCore implements AutoCloseable {
     this.functions = new FunctionTable(builtIns.keySet());
     this.overrides = new Overrides(functions);
     this.triggers = new TriggerTable(executor, this::invoke);
-    this.hub = new EventHub(executor, transport, this::snapshot);
+    this.hub = new EventHub(executor, transport, this::snapshot, storage::eventsSince);
     transport.start(hub);
   }
 
@@ -233,9 +233,10 @@ public final class EngineCore implements AutoCloseable {
 
   // ---- subscriptions, join and leave ----
 
-  public Subscription subscribe(GroupKey group, String itemId, StreamListener listener) {
+  public Subscription subscribe(
+      GroupKey group, String itemId, Long since, StreamListener listener) {
     checkOpen();
-    return hub.subscribe(group, itemId, listener);
+    return hub.subscribe(group, itemId, since, listener);
   }
 
   /** The current state of a group (item null) or an item, with its seq; overrides apply. */
@@ -322,6 +323,7 @@ public final class EngineCore implements AutoCloseable {
 
   private void publish(StreamEvent event) {
     try {
+      storage.remember(event);
       transport.publish(event);
     } catch (RuntimeException e) {
       LOG.warn("could not publish {}", event, e);

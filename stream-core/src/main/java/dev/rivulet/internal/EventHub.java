@@ -10,6 +10,7 @@ import dev.rivulet.spi.GroupKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -35,22 +36,29 @@ final class EventHub implements EventSink {
   private final KeyedSerialExecutor<GroupKey> lanes;
   private final EventTransport transport;
   private final BiFunction<GroupKey, String, Snapshot> snapshots;
+  private final BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history;
   private final AtomicLong listenerFailures = new AtomicLong();
 
   /**
    * @param snapshots takes the current snapshot of a group (item null) or of one item
+   * @param history the group's events after a seq, when still held
    */
   EventHub(
       Executor executor,
       EventTransport transport,
-      BiFunction<GroupKey, String, Snapshot> snapshots) {
+      BiFunction<GroupKey, String, Snapshot> snapshots,
+      BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history) {
     this.lanes = new KeyedSerialExecutor<>(executor);
     this.transport = transport;
     this.snapshots = snapshots;
+    this.history = history;
   }
 
-  /** Registers a subscription and starts it with a snapshot; see the class comment. */
-  Subscription subscribe(GroupKey group, String itemId, StreamListener listener) {
+  /**
+   * Registers a subscription and starts it with a snapshot, or, when {@code since} is given and the
+   * history still holds every later event, with those events; see the class comment.
+   */
+  Subscription subscribe(GroupKey group, String itemId, Long since, StreamListener listener) {
     Sub sub = new Sub(group, itemId, Objects.requireNonNull(listener, "listener"));
     groups.compute(
         group,
@@ -63,8 +71,14 @@ final class EventHub implements EventSink {
           return subs;
         });
     try {
-      Snapshot snapshot = snapshots.apply(group, itemId);
-      lanes.execute(group, () -> sub.start(snapshot, false));
+      Optional<List<StreamEvent>> missed =
+          since == null ? Optional.empty() : history.apply(group, since);
+      if (missed.isPresent()) {
+        lanes.execute(group, () -> sub.resume(since, missed.get()));
+      } else {
+        Snapshot snapshot = snapshots.apply(group, itemId);
+        lanes.execute(group, () -> sub.start(snapshot, false));
+      }
     } catch (RuntimeException e) {
       sub.close();
       throw e;
@@ -146,6 +160,20 @@ final class EventHub implements EventSink {
       List<StreamEvent> buffered = pending;
       pending = null;
       call(() -> listener.onSnapshot(snapshot, resync));
+      if (buffered != null) {
+        buffered.forEach(this::offer);
+      }
+    }
+
+    void resume(long since, List<StreamEvent> missed) {
+      if (closed.get()) {
+        return;
+      }
+      lastSeq = since;
+      List<StreamEvent> buffered = pending;
+      pending = null;
+      call(() -> listener.onResumed(since));
+      missed.forEach(this::offer);
       if (buffered != null) {
         buffered.forEach(this::offer);
       }

@@ -1,10 +1,12 @@
 package dev.rivulet.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.StreamEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +23,11 @@ final class InMemoryStorage implements StorageAdapter {
   private final ConcurrentMap<String, ConcurrentSkipListMap<String, Group>> streams =
       new ConcurrentHashMap<>();
   private final LongSupplier clock;
+  private final EventHistory.Limits historyLimits;
 
-  InMemoryStorage(LongSupplier clock) {
+  InMemoryStorage(LongSupplier clock, EventHistory.Limits historyLimits) {
     this.clock = clock;
+    this.historyLimits = historyLimits;
   }
 
   /** One group: its items in list order, guarded by the group's monitor. */
@@ -33,9 +37,11 @@ final class InMemoryStorage implements StorageAdapter {
     long seq;
     long timestamp;
     volatile int size;
+    final EventHistory history;
 
-    Group(GroupKey key) {
+    Group(GroupKey key, EventHistory history) {
       this.key = key;
+      this.history = history;
     }
 
     /** Assigns the next seq and timestamp; caller holds the monitor. */
@@ -55,7 +61,7 @@ final class InMemoryStorage implements StorageAdapter {
   private Group obtain(GroupKey key) {
     return streams
         .computeIfAbsent(key.stream(), s -> new ConcurrentSkipListMap<>(Names.ORDER))
-        .computeIfAbsent(key.group(), g -> new Group(key));
+        .computeIfAbsent(key.group(), g -> new Group(key, new EventHistory(historyLimits, clock)));
   }
 
   @Override
@@ -155,6 +161,25 @@ final class InMemoryStorage implements StorageAdapter {
       List<GroupSnapshot.Item> items =
           value == null ? List.of() : List.of(new GroupSnapshot.Item(item, value));
       return new GroupSnapshot(group, items, g.seq, g.timestamp);
+    }
+  }
+
+  @Override
+  public void remember(StreamEvent event) {
+    Group g = find(event.group());
+    if (g != null) {
+      g.history.record(event);
+    }
+  }
+
+  @Override
+  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+    Group g = find(group);
+    if (g == null) {
+      return since == 0 ? Optional.of(List.of()) : Optional.empty();
+    }
+    synchronized (g) {
+      return g.history.since(since, g.seq);
     }
   }
 

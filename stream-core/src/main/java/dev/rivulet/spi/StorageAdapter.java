@@ -1,8 +1,10 @@
 package dev.rivulet.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.StreamEvent;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.LongSupplier;
 
@@ -72,6 +74,22 @@ public interface StorageAdapter extends AutoCloseable {
   SortedMap<String, List<String>> listAll();
 
   /**
+   * Remembers a committed event for {@link #eventsSince}. The engine calls it from the {@link
+   * CommitListener} of the change (so in {@code seq} order, inside the group's critical section).
+   * The default keeps nothing.
+   */
+  default void remember(StreamEvent event) {}
+
+  /**
+   * The group's events with {@code seq > since}, in order, together with the group's current seq,
+   * when the adapter still holds every one of them; empty otherwise (the subscriber then gets a
+   * snapshot). The default holds no history.
+   */
+  default Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+    return Optional.empty();
+  }
+
+  /**
    * How events of this store reach subscribers, possibly in other processes. The default delivers
    * within this process only.
    */
@@ -81,12 +99,18 @@ public interface StorageAdapter extends AutoCloseable {
 
   /** A store that keeps everything in this JVM (the default of {@code StreamEngine}). */
   static StorageAdapter inMemory() {
-    return new InMemoryStorage(System::currentTimeMillis);
+    return inMemory(System::currentTimeMillis, EventHistory.Limits.defaults());
   }
 
   /** An in-memory store whose timestamps come from {@code clock} (epoch milliseconds). */
   static StorageAdapter inMemory(LongSupplier clock) {
-    return new InMemoryStorage(Objects.requireNonNull(clock, "clock"));
+    return inMemory(clock, EventHistory.Limits.defaults());
+  }
+
+  /** An in-memory store with its clock and the per-group event history kept for resuming. */
+  static StorageAdapter inMemory(LongSupplier clock, EventHistory.Limits history) {
+    return new InMemoryStorage(
+        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(history, "history"));
   }
 
   /** Flushes and releases everything; idempotent. */
