@@ -1,6 +1,7 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
@@ -30,7 +31,11 @@ public record Snapshot(
     items = Collections.unmodifiableMap(new LinkedHashMap<>(items));
   }
 
-  /** The WebSocket {@code sync} message: the wrapper with {@code event: {type: sync, data}}. */
+  /**
+   * The WebSocket {@code sync} message: the wrapper with {@code event: {type: sync, data}} plus
+   * {@code seq}, and for a group {@code itemIds} (the id of each value in {@code data}, when known)
+   * so that clients can key their state; clients that do not know these fields ignore them.
+   */
   public ObjectNode toSyncJson() {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("type", "stream");
@@ -46,6 +51,10 @@ public record Snapshot(
     event.put("type", "sync");
     event.set("data", data);
     node.put("seq", seq);
+    if (itemId == null && items.size() == data.size()) {
+      ArrayNode ids = node.putArray("itemIds");
+      items.keySet().forEach(ids::add);
+    }
     return node;
   }
 }
