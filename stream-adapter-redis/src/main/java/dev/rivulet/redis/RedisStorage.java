@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -77,7 +79,7 @@ final class RedisStorage implements StorageAdapter {
     }
     String raw;
     try {
-      raw = redis.hget(keys.items(group), item);
+      raw = read(() -> redis.hget(keys.items(group), item));
     } catch (JedisException e) {
       throw failure("STREAM_GET_ERROR", "get value", e);
     }
@@ -86,7 +88,7 @@ final class RedisStorage implements StorageAdapter {
 
   @Override
   public List<JsonNode> list(GroupKey group) {
-    GroupSnapshot snapshot = snapshot(group, null);
+    GroupSnapshot snapshot = snapshot(group, null, "STREAM_GET_GROUP_ERROR", "get group");
     List<JsonNode> values = new ArrayList<>(snapshot.items().size());
     snapshot.items().forEach(i -> values.add(i.value()));
     return values;
@@ -94,7 +96,7 @@ final class RedisStorage implements StorageAdapter {
 
   @Override
   public GroupSnapshot snapshot(GroupKey group) {
-    return snapshot(group, null);
+    return snapshot(group, null, "STREAM_GET_GROUP_ERROR", "get group");
   }
 
   @Override
@@ -106,10 +108,12 @@ final class RedisStorage implements StorageAdapter {
     List<?> r;
     try {
       r =
-          Scripts.SNAPSHOT.run(
-              redis,
-              List.of(keys.items(group), keys.order(group), keys.meta(group)),
-              List.of(item == null ? "" : item));
+          read(
+              () ->
+                  Scripts.SNAPSHOT.run(
+                      redis,
+                      List.of(keys.items(group), keys.order(group), keys.meta(group)),
+                      List.of(item == null ? "" : item)));
     } catch (JedisException e) {
       throw failure(code, verb, e);
     }
@@ -128,7 +132,7 @@ final class RedisStorage implements StorageAdapter {
   @Override
   public List<String> listGroups(String stream) {
     try {
-      return groupsOf(stream);
+      return read(() -> groupsOf(stream));
     } catch (JedisException e) {
       throw failure("STREAM_LIST_GROUPS_ERROR", "list groups", e);
     }
@@ -146,16 +150,35 @@ final class RedisStorage implements StorageAdapter {
   @Override
   public SortedMap<String, List<String>> listAll() {
     try {
-      SortedMap<String, List<String>> all = new TreeMap<>(Names.ORDER);
-      for (String stream : redis.zrange(keys.streams(), 0, -1)) {
-        List<String> groups = groupsOf(stream);
-        if (!groups.isEmpty()) {
-          all.put(stream, groups);
-        }
-      }
-      return all;
+      return read(
+          () -> {
+            SortedMap<String, List<String>> all = new TreeMap<>(Names.ORDER);
+            for (String stream : redis.zrange(keys.streams(), 0, -1)) {
+              List<String> groups = groupsOf(stream);
+              if (!groups.isEmpty()) {
+                all.put(stream, groups);
+              }
+            }
+            return all;
+          });
     } catch (JedisException e) {
       throw failure("STREAM_LIST_ALL_ERROR", "list stream", e);
+    }
+  }
+
+  /**
+   * Runs a read, retrying twice when a pooled connection turns out to be dead (Redis restarted or
+   * killed it while idle); reads are idempotent, writes are never retried this way.
+   */
+  private static <T> T read(Supplier<T> call) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return call.get();
+      } catch (JedisConnectionException e) {
+        if (attempt >= 2) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -92,6 +92,7 @@ final class Scripts {
   static final Script SNAPSHOT =
       new Script(
           """
+          #!lua flags=no-writes
           local meta = redis.call('HMGET', KEYS[3], 'seq', 'ts')
           local seq = meta[1] or '0'
           local ts = meta[2] or '0'

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A real {@code redis-server} child process on a free 127.0.0.1 port, in a temp directory, without
@@ -111,6 +112,8 @@ final class RedisServerProcess implements AutoCloseable {
             () -> {
               try (Jedis jedis = jedis()) {
                 return "PONG".equals(jedis.ping());
+              } catch (JedisDataException e) {
+                return e.getMessage().startsWith("NOAUTH"); // up, with a password
               }
             });
   }

@@ -1,0 +1,192 @@
+package dev.rivulet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.rivulet.StreamEngine;
+import dev.rivulet.StreamException;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.StorageAdapter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.Jedis;
+
+/** Bad configuration, foreign data and refusing servers get clear errors and lose nothing. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RedisBadInputTest {
+  private static RedisServerProcess server;
+
+  @BeforeAll
+  static void startRedis() {
+    server = RedisServerProcess.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void flush() {
+    try (Jedis jedis = server.jedis()) {
+      jedis.flushAll();
+    }
+  }
+
+  private static StreamException thrown(Runnable call) {
+    try {
+      call.run();
+    } catch (StreamException e) {
+      return e;
+    }
+    throw new AssertionError("expected a StreamException");
+  }
+
+  @Test
+  void builderRejectsBadValuesNamingThem() {
+    RedisAdapter.Builder b = RedisAdapter.builder();
+    assertThat(thrown(() -> b.url("http://127.0.0.1:6379")).getMessage())
+        .contains("http://127.0.0.1:6379");
+    assertThat(thrown(() -> b.url("redis://[bad")).code()).isEqualTo("invalid_argument");
+    assertThat(thrown(() -> b.poolSize(0)).getMessage()).contains("poolSize").contains("0");
+    assertThat(thrown(() -> b.timeout(Duration.ofMillis(-5))).getMessage()).contains("PT-0.005S");
+    assertThat(thrown(() -> b.keyPrefix("a{b}")).getMessage()).contains("a{b}");
+    assertThat(thrown(() -> b.keyPrefix("")).code()).isEqualTo("invalid_argument");
+    assertThat(thrown(() -> b.nearCache(0)).getMessage()).contains("nearCache");
+    assertThat(thrown(() -> b.cluster(List.of())).code()).isEqualTo("invalid_argument");
+    assertThat(thrown(() -> b.cluster(List.of("no-port"))).getMessage()).contains("no-port");
+    assertThat(thrown(b::build).getMessage()).contains("url(...) or cluster(...)");
+  }
+
+  @Test
+  void unreachableServerFailsAtBuildTimeWithTheAddress() {
+    int port = RedisServerProcess.freePort();
+    long start = System.nanoTime();
+    StreamException e =
+        thrown(
+            () ->
+                RedisAdapter.builder()
+                    .url("redis://127.0.0.1:" + port)
+                    .timeout(Duration.ofMillis(500))
+                    .build());
+    assertThat(e.getMessage()).startsWith("Cannot connect to Redis at redis://127.0.0.1:" + port);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void authenticationIsCheckedAtBuildTime() {
+    try (RedisServerProcess secured = RedisServerProcess.start("--requirepass", "s3cret")) {
+      String base = "127.0.0.1:" + secured.port();
+      assertThat(thrown(() -> RedisAdapter.builder().url("redis://" + base).build()).getMessage())
+          .contains("Cannot connect to Redis")
+          .contains("NOAUTH");
+      StreamException wrong =
+          thrown(() -> RedisAdapter.builder().url("redis://:nope@" + base).build());
+      assertThat(wrong.getMessage()).contains("WRONGPASS").doesNotContain("nope");
+      try (StorageAdapter ok = RedisAdapter.builder().url("redis://:s3cret@" + base).build()) {
+        ok.set(new GroupKey("s", "g"), "i", IntNode.valueOf(1), c -> {});
+        assertThat(ok.get(new GroupKey("s", "g"), "i")).isEqualTo(IntNode.valueOf(1));
+      }
+    }
+  }
+
+  @Test
+  void valueThatIsNotJsonIsAGetErrorNamingTheKeyAndOtherItemsStayReadable() {
+    try (StreamEngine engine =
+        StreamEngine.builder().storage(RedisAdapter.builder().url(server.url()).build()).build()) {
+      engine.set("s", "g", "good", IntNode.valueOf(7));
+      Keys keys = new Keys("rivulet");
+      GroupKey g = new GroupKey("s", "g");
+      try (Jedis jedis = server.jedis()) {
+        jedis.hset(keys.items(g), "bad", "{not json");
+        jedis.zadd(keys.order(g), 99, "bad");
+      }
+      StreamException e = thrown(() -> engine.get("s", "g", "bad"));
+      assertThat(e.code()).isEqualTo("STREAM_GET_ERROR");
+      assertThat(e.getMessage()).contains(keys.items(g)).contains("'bad'");
+      assertThat(engine.get("s", "g", "good")).isEqualTo(IntNode.valueOf(7));
+      StreamException list = thrown(() -> engine.list("s", "g"));
+      assertThat(list.code()).isEqualTo("STREAM_GET_GROUP_ERROR");
+      assertThat(list.getMessage()).contains(keys.items(g));
+      StreamException update =
+          thrown(
+              () ->
+                  engine.invoke("stream::update", RedisFanOutTest.incrementInput("s", "g", "bad")));
+      assertThat(update.code()).isEqualTo("STREAM_UPDATE_ERROR");
+      // set replaces the foreign value; the group is readable again
+      engine.set("s", "g", "bad", IntNode.valueOf(1));
+      assertThat(engine.list("s", "g")).containsExactly(IntNode.valueOf(7), IntNode.valueOf(1));
+    }
+  }
+
+  @Test
+  void foreignKeysInTheSameDatabaseAreNeverListed() {
+    try (Jedis jedis = server.jedis()) {
+      jedis.hset("stream:orders:g", "i", "1");
+      jedis.set("rivulet:{x}:items", "junk");
+      jedis.zadd("other:streams", 0, "ghost");
+    }
+    try (StorageAdapter redis = RedisAdapter.builder().url(server.url()).build()) {
+      redis.set(new GroupKey("mine", "g"), "i", IntNode.valueOf(1), c -> {});
+      assertThat(redis.listAll()).containsOnlyKeys("mine");
+      assertThat(redis.listGroups("orders")).isEmpty();
+    }
+  }
+
+  @Test
+  void outOfMemoryReplyIsASetErrorWithTheRedisMessageAndNothingIsCommitted() {
+    try (StorageAdapter redis = RedisAdapter.builder().url(server.url()).build();
+        Jedis jedis = server.jedis()) {
+      GroupKey g = new GroupKey("s", "g");
+      redis.set(g, "i", IntNode.valueOf(1), c -> {});
+      jedis.configSet("maxmemory", "1");
+      AtomicInteger told = new AtomicInteger();
+      try {
+        assertThatThrownBy(() -> redis.set(g, "i", IntNode.valueOf(2), c -> told.incrementAndGet()))
+            .isInstanceOf(StreamException.class)
+            .hasMessageContaining("OOM")
+            .extracting(e -> ((StreamException) e).code())
+            .isEqualTo("STREAM_SET_ERROR");
+        assertThatThrownBy(
+                () -> redis.update(g, "i", v -> IntNode.valueOf(3), c -> told.incrementAndGet()))
+            .hasMessageContaining("OOM");
+        assertThat(redis.get(g, "i")).isEqualTo(IntNode.valueOf(1));
+        assertThat(redis.list(g)).containsExactly(IntNode.valueOf(1));
+      } finally {
+        jedis.configSet("maxmemory", "0");
+      }
+      assertThat(told).hasValue(0);
+      assertThat(redis.snapshot(g).seq()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void readOnlyReplicaReplyIsASetErrorWithTheRedisMessage() {
+    try (RedisServerProcess replica =
+            RedisServerProcess.start("--replicaof", "127.0.0.1", String.valueOf(server.port()));
+        StorageAdapter redis = RedisAdapter.builder().url(replica.url()).build()) {
+      AtomicInteger told = new AtomicInteger();
+      StreamException e =
+          thrown(
+              () ->
+                  redis.set(
+                      new GroupKey("s", "g"),
+                      "i",
+                      IntNode.valueOf(1),
+                      c -> told.incrementAndGet()));
+      assertThat(e.code()).isEqualTo("STREAM_SET_ERROR");
+      assertThat(e.getMessage()).contains("READONLY");
+      assertThat(told).hasValue(0);
+    }
+  }
+}
