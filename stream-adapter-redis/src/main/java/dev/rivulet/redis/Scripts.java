@@ -132,7 +132,7 @@ final class Scripts {
             redis.call('ZREM', KEYS[2], ARGV[3])
             if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('ZREM', KEYS[1], ARGV[2]) end
           end
-          return 1
+          return {1}
           """);
 
   private Scripts() {}

@@ -65,11 +65,31 @@ final class RedisServerProcess implements AutoCloseable {
     }
   }
 
+  /** A free port below 55535 whose Cluster bus port (port + 10000) is free too. */
+  static int freeClusterPort() {
+    java.util.Random random = new java.util.Random();
+    while (true) {
+      int port = 20000 + random.nextInt(20000);
+      try (ServerSocket one = new ServerSocket(port);
+          ServerSocket bus = new ServerSocket(port + 10000)) {
+        if (one.isBound() && bus.isBound()) {
+          return port;
+        }
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+  }
+
   static RedisServerProcess start(String... extraArgs) {
+    return start(freePort(), extraArgs);
+  }
+
+  static RedisServerProcess start(int port, String... extraArgs) {
     requireRedis();
     try {
       Path dir = Files.createTempDirectory("rivulet-redis-");
-      RedisServerProcess server = new RedisServerProcess(freePort(), dir, List.of(extraArgs));
+      RedisServerProcess server = new RedisServerProcess(port, dir, List.of(extraArgs));
       server.launch();
       return server;
     } catch (IOException e) {
