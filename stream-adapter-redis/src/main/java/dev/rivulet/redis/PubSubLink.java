@@ -37,6 +37,9 @@ final class PubSubLink {
     void message(String channel, String message);
 
     void lost(String channel);
+
+    /** The connection carrying {@code channel} broke (events may be missed until {@link #lost}). */
+    void dropped(String channel);
   }
 
   private final HostAndPort node;
@@ -167,11 +170,14 @@ final class PubSubLink {
           LOG.warn("pub/sub connection to {} lost: {}", node, e.getMessage());
         }
       } finally {
+        Set<String> affected;
         synchronized (lock) {
           wasReady = ready;
           ready = false;
           handler = null;
+          affected = new HashSet<>(sent);
         }
+        affected.forEach(receiver::dropped);
         if (connection != null) {
           connection.disconnect();
         }

@@ -182,6 +182,14 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
     }
   }
 
+  @Override
+  public void dropped(String channel) {
+    GroupKey group = channels.get(channel);
+    if (group != null && cache != null) {
+      cache.invalidate(group);
+    }
+  }
+
   private void beat() {
     for (PubSubLink link : links.values()) {
       try {
