@@ -96,12 +96,12 @@ final class Compactor implements AutoCloseable {
       List<Snapshots.GroupCopy> copies = new ArrayList<>();
       for (ConcurrentSkipListMap<String, KvGroup> groups : streams.values()) {
         for (KvGroup g : groups.values()) {
-          long start = System.nanoTime();
           Snapshots.GroupCopy copy;
           synchronized (g) {
+            long start = System.nanoTime(); // the pause writers of g see: the copy itself
             copy = new Snapshots.GroupCopy(g.key, g.seq, g.timestamp, List.copyOf(entries(g)));
+            maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
           }
-          maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
           if (copy.seq() > 0) {
             copies.add(copy);
           }
