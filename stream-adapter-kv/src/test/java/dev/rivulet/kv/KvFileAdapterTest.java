@@ -1,7 +1,7 @@
 package dev.rivulet.kv;
 
 import dev.rivulet.spi.StorageAdapter;
-import dev.rivulet.spi.StorageAdapterContract;
+import dev.rivulet.testkit.StorageAdapterContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

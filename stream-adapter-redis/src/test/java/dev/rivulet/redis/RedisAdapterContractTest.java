@@ -1,7 +1,7 @@
 package dev.rivulet.redis;
 
 import dev.rivulet.spi.StorageAdapter;
-import dev.rivulet.spi.StorageAdapterContract;
+import dev.rivulet.testkit.StorageAdapterContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import redis.clients.jedis.Jedis;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.Subscription;
 import dev.rivulet.spi.StorageAdapter;
-import dev.rivulet.spi.StorageAdapterContract;
+import dev.rivulet.testkit.StorageAdapterContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rivulet.spi;
+package dev.rivulet.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.spi.Change;
+import dev.rivulet.spi.CommitListener;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.StorageAdapter;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
