@@ -8,6 +8,7 @@ import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Names;
+import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ final class FileStorage implements StorageAdapter {
   }
 
   @Override
-  public Change send(GroupKey group, String item, CommitListener listener) {
+  public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
     KvGroup g = obtain(streams, group);
     synchronized (g) {
       long seq = g.seq + 1;

@@ -11,6 +11,7 @@ import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.ItemUpdater;
+import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -154,8 +155,8 @@ public final class KvCrashWriter {
     }
 
     @Override
-    public Change send(GroupKey group, String item, CommitListener listener) {
-      return remember(delegate.send(group, item, listener));
+    public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
+      return remember(delegate.send(group, item, notice, listener));
     }
 
     @Override

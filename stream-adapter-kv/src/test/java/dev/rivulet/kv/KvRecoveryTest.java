@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KvRecoveryTest {
   private static final CommitListener IGNORE = c -> {};
+  private static final Notice PING =
+      new Notice(StreamEvent.Kind.EVENT, "ping", NullNode.getInstance());
   private static final GroupKey G = new GroupKey("s", "g");
 
   @TempDir Path tmp;
@@ -52,10 +57,10 @@ class KvRecoveryTest {
     store.update(a, "a", v -> json("{\"z\":1,\"a\":[],\"m\":{}}"), IGNORE);
     store.delete(a, "c", IGNORE);
     store.set(a, "c", json("null"), IGNORE);
-    store.send(a, null, IGNORE);
+    store.send(a, null, PING, IGNORE);
     store.set(b, "only", IntNode.valueOf(7), IGNORE);
     store.set(emptied, "x", IntNode.valueOf(1), IGNORE);
-    store.send(emptied, "x", IGNORE);
+    store.send(emptied, "x", PING, IGNORE);
     store.delete(emptied, "x", IGNORE);
     return List.of(a, b, emptied);
   }
@@ -320,7 +325,7 @@ class KvRecoveryTest {
         assertThatThrownBy(() -> store.update(G, "i", v -> v, c -> told.incrementAndGet()))
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_UPDATE_ERROR");
-        assertThatThrownBy(() -> store.send(G, null, c -> told.incrementAndGet()))
+        assertThatThrownBy(() -> store.send(G, null, PING, c -> told.incrementAndGet()))
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_SEND_ERROR");
         assertThat(told).hasValue(0);

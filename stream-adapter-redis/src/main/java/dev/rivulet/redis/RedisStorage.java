@@ -10,6 +10,7 @@ import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Names;
+import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,7 +259,7 @@ final class RedisStorage implements StorageAdapter {
   }
 
   @Override
-  public Change send(GroupKey group, String item, CommitListener listener) {
+  public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
     locks.lock(group);
     try {
       Written w;

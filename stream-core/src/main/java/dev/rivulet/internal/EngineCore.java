@@ -17,10 +17,10 @@ import dev.rivulet.TriggerRegistry;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.UpdateResult;
 import dev.rivulet.spi.Change;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.EventTransport;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +102,7 @@ public final class EngineCore implements AutoCloseable {
     StreamFunction override = overrides.find("set", group.stream());
     if (override != null) {
       SetResult result = overrides.set(override, group, item, value);
-      commitWithoutStorage(group, item, result.oldValue(), result.newValue(), Kind.WRITE);
+      commitWithoutStorage(group, item, writeKind(result.oldValue()), result.newValue());
       return result;
     }
     Change change;
@@ -135,7 +135,7 @@ public final class EngineCore implements AutoCloseable {
     if (override != null) {
       JsonNode old = overrides.delete(override, group, item);
       if (old != null && !old.isNull()) {
-        commitWithoutStorage(group, item, old, null, Kind.DELETE);
+        commitWithoutStorage(group, item, StreamEvent.Kind.DELETE, old);
       }
       return old;
     }
@@ -192,13 +192,12 @@ public final class EngineCore implements AutoCloseable {
     checkOpen();
     JsonNode payload = data == null ? NullNode.getInstance() : data;
     try {
+      Notice notice = new Notice(StreamEvent.Kind.EVENT, type, payload);
       storage.send(
           group,
           itemFilter,
-          change ->
-              publish(
-                  StreamEvent.custom(
-                      group, itemFilter, type, payload, change.seq(), change.timestamp())));
+          notice,
+          change -> publish(notice.toEvent(group, itemFilter, change.seq(), change.timestamp())));
     } catch (RuntimeException e) {
       throw Failures.storage("STREAM_SEND_ERROR", "send event", e);
     }
@@ -210,7 +209,7 @@ public final class EngineCore implements AutoCloseable {
     StreamFunction override = overrides.find("update", group.stream());
     if (override != null) {
       UpdateResult result = overrides.update(override, group, item, copy);
-      commitWithoutStorage(group, item, result.oldValue(), result.newValue(), Kind.WRITE);
+      commitWithoutStorage(group, item, writeKind(result.oldValue()), result.newValue());
       return result;
     }
     UpdateApplier.Applied[] applied = new UpdateApplier.Applied[1];
@@ -284,17 +283,10 @@ public final class EngineCore implements AutoCloseable {
 
   // ---- events ----
 
-  private enum Kind {
-    WRITE,
-    DELETE
-  }
-
   /** The commit listener of storage writes: one event per committed change. */
   private void publishChange(Change change) {
     StreamEvent.Kind kind =
-        change.newValue() == null
-            ? StreamEvent.Kind.DELETE
-            : change.oldValue() == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
+        change.newValue() == null ? StreamEvent.Kind.DELETE : writeKind(change.oldValue());
     JsonNode data = kind == StreamEvent.Kind.DELETE ? change.oldValue() : change.newValue();
     publish(
         StreamEvent.change(
@@ -303,22 +295,22 @@ public final class EngineCore implements AutoCloseable {
 
   /** Writes done by an override function still get a seq and an event from the engine. */
   private void commitWithoutStorage(
-      GroupKey group, String item, JsonNode oldValue, JsonNode newValue, Kind kind) {
-    CommitListener listener =
-        change -> {
-          StreamEvent.Kind eventKind =
-              kind == Kind.DELETE
-                  ? StreamEvent.Kind.DELETE
-                  : oldValue == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
-          JsonNode data = kind == Kind.DELETE ? oldValue : newValue;
-          publish(
-              StreamEvent.change(group, item, eventKind, data, change.seq(), change.timestamp()));
-        };
+      GroupKey group, String item, StreamEvent.Kind kind, JsonNode data) {
+    Notice notice = new Notice(kind, null, data);
     try {
-      storage.send(group, item, listener);
+      storage.send(
+          group,
+          item,
+          notice,
+          change -> publish(notice.toEvent(group, item, change.seq(), change.timestamp())));
     } catch (RuntimeException e) {
       LOG.warn("could not publish the change of {} / {} made by an override", group, item, e);
     }
+  }
+
+  /** create or update, by whether there was an old value. */
+  private static StreamEvent.Kind writeKind(JsonNode oldValue) {
+    return oldValue == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
   }
 
   private void publish(StreamEvent event) {

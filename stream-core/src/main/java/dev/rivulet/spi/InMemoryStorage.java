@@ -117,7 +117,7 @@ final class InMemoryStorage implements StorageAdapter {
   }
 
   @Override
-  public Change send(GroupKey group, String item, CommitListener listener) {
+  public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
     Group g = obtain(group);
     synchronized (g) {
       Change change = g.commit(item, null, null, clock.getAsLong());

@@ -41,11 +41,12 @@ public interface StorageAdapter extends AutoCloseable {
   Change update(GroupKey group, String item, ItemUpdater updater, CommitListener listener);
 
   /**
-   * Commits a change that stores nothing ({@code stream::send}): assigns the next {@code seq} and
-   * timestamp of the group. The returned change has {@code item} = the given item filter (may be
-   * null) and no values.
+   * Commits a change that stores nothing: assigns the group's next {@code seq} and timestamp for a
+   * {@code stream::send} custom event or for a change an override function made outside storage.
+   * The returned change has {@code item} = the given item (may be null for a send) and no values;
+   * {@code notice} says what the event will be, for adapters that publish events themselves.
    */
-  Change send(GroupKey group, String item, CommitListener listener);
+  Change send(GroupKey group, String item, Notice notice, CommitListener listener);
 
   /** The group's item values in list order; empty for a missing group. */
   List<JsonNode> list(GroupKey group);

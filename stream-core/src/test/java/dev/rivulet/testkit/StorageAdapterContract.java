@@ -11,6 +11,7 @@ import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -38,6 +39,10 @@ import org.junit.jupiter.api.Timeout;
 public abstract class StorageAdapterContract {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   protected static final CommitListener IGNORE = change -> {};
+
+  /** What the kit's sends announce. */
+  protected static final Notice PING =
+      new Notice(dev.rivulet.StreamEvent.Kind.EVENT, "ping", IntNode.valueOf(1));
 
   protected StorageAdapter adapter;
 
@@ -89,7 +94,7 @@ public abstract class StorageAdapterContract {
     GroupKey g = group("s", "g");
     long s1 = adapter.set(g, "a", IntNode.valueOf(1), IGNORE).seq();
     long s2 = adapter.update(g, "a", v -> IntNode.valueOf(2), IGNORE).seq();
-    long s3 = adapter.send(g, null, IGNORE).seq();
+    long s3 = adapter.send(g, null, PING, IGNORE).seq();
     long s4 = adapter.delete(g, "a", IGNORE).seq();
     assertThat(List.of(s2, s3, s4)).containsExactly(s1 + 1, s1 + 2, s1 + 3);
     assertThat(s1).isPositive();
@@ -140,7 +145,7 @@ public abstract class StorageAdapterContract {
     List<Change> seen = new ArrayList<>();
     Change set = adapter.set(g, "i", IntNode.valueOf(1), seen::add);
     Change update = adapter.update(g, "i", v -> IntNode.valueOf(v.intValue() + 1), seen::add);
-    Change send = adapter.send(g, "i", seen::add);
+    Change send = adapter.send(g, "i", PING, seen::add);
     assertThat(seen).containsExactly(set, update, send);
     assertThat(update.oldValue()).isEqualTo(IntNode.valueOf(1));
     assertThat(update.newValue()).isEqualTo(IntNode.valueOf(2));
@@ -365,7 +370,7 @@ public abstract class StorageAdapterContract {
                     switch (i % 4) {
                       case 0 -> adapter.set(g, "i" + id, IntNode.valueOf(i), listener);
                       case 1 -> adapter.update(g, "shared", v -> IntNode.valueOf(id), listener);
-                      case 2 -> adapter.send(g, null, listener);
+                      case 2 -> adapter.send(g, null, PING, listener);
                       default -> adapter.delete(g, "i" + id, listener);
                     }
                   }
