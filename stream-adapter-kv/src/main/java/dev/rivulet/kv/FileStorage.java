@@ -1,9 +1,11 @@
 package dev.rivulet.kv;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.ItemUpdater;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,8 @@ final class FileStorage implements StorageAdapter {
   private final Path dir;
   private final ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams;
   private final LongSupplier clock;
+  private final EventHistory.Limits historyLimits;
+  private final ConcurrentMap<GroupKey, EventHistory> histories = new ConcurrentHashMap<>();
   private final DirLock dirLock;
   private final Wal wal;
   private final Compactor compactor;
@@ -45,6 +50,7 @@ final class FileStorage implements StorageAdapter {
     this.dir = options.dir();
     this.streams = recovered.streams();
     this.clock = options.clock();
+    this.historyLimits = options.history();
     this.dirLock = dirLock;
     this.compactor = new Compactor(dir, streams);
     this.wal =
@@ -86,6 +92,28 @@ final class FileStorage implements StorageAdapter {
           code,
           "could not persist the change to the kv store in " + dir + ": " + e.getMessage(),
           e);
+    }
+  }
+
+  @Override
+  public void remember(StreamEvent event) {
+    histories
+        .computeIfAbsent(event.group(), g -> new EventHistory(historyLimits, clock))
+        .record(event);
+  }
+
+  @Override
+  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+    KvGroup g = find(group);
+    if (g == null) {
+      return since == 0 ? Optional.of(List.of()) : Optional.empty();
+    }
+    synchronized (g) {
+      if (since == g.seq) {
+        return Optional.of(List.of());
+      }
+      EventHistory history = histories.get(group);
+      return history == null ? Optional.empty() : history.since(since, g.seq);
     }
   }
 

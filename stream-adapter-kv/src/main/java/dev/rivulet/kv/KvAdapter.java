@@ -1,6 +1,7 @@
 package dev.rivulet.kv;
 
 import dev.rivulet.StreamException;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,7 @@ public final class KvAdapter {
     private long compactionThreshold = 256L << 20;
     private boolean skipCorruptRecords;
     private LongSupplier clock = System::currentTimeMillis;
+    private EventHistory.Limits history = EventHistory.Limits.defaults();
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -120,6 +122,21 @@ public final class KvAdapter {
     }
 
     /**
+     * How many recent events each group keeps in memory so that a subscriber reconnecting with
+     * {@code since} is replayed what it missed instead of re-synchronized; default 1 000 events or
+     * 5 minutes. {@code maxEvents = 0} keeps none. History is not persisted: after a restart
+     * subscribers re-synchronize.
+     */
+    public Builder history(int maxEvents, Duration maxAge) {
+      try {
+        this.history = new EventHistory.Limits(maxEvents, maxAge);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw invalid("history: " + e.getMessage());
+      }
+      return this;
+    }
+
+    /**
      * Opens (creating or recovering) the directory.
      *
      * @throws StreamException with code {@link #STORAGE_OPEN_ERROR} naming the path (and file and
@@ -171,6 +188,10 @@ public final class KvAdapter {
 
     LongSupplier clock() {
       return clock;
+    }
+
+    EventHistory.Limits history() {
+      return history;
     }
 
     private static StreamException invalid(String message) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.StreamEvent;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +44,7 @@ public abstract class StorageAdapterContract {
 
   /** What the kit's sends announce. */
   protected static final Notice PING =
-      new Notice(dev.rivulet.StreamEvent.Kind.EVENT, "ping", IntNode.valueOf(1));
+      new Notice(StreamEvent.Kind.EVENT, "ping", IntNode.valueOf(1));
 
   protected StorageAdapter adapter;
 
@@ -427,6 +429,40 @@ public abstract class StorageAdapterContract {
       release.countDown();
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void eventsSinceIsEitherCompleteAndInOrderOrEmpty() {
+    GroupKey g = group("s", "history");
+    CommitListener remember =
+        c ->
+            adapter.remember(
+                StreamEvent.change(
+                    c.group(),
+                    c.item(),
+                    StreamEvent.Kind.UPDATE,
+                    c.newValue(),
+                    c.seq(),
+                    c.timestamp()));
+    for (int i = 0; i < 10; i++) {
+      adapter.set(g, "i" + (i % 3), IntNode.valueOf(i), remember);
+    }
+    long current = adapter.snapshot(g).seq();
+    for (long since : new long[] {0, 3, current - 1, current}) {
+      Optional<List<StreamEvent>> replay = adapter.eventsSince(g, since);
+      replay.ifPresent(
+          events -> {
+            List<Long> expected = new ArrayList<>();
+            for (long s = since + 1; s <= current; s++) {
+              expected.add(s);
+            }
+            assertThat(events)
+                .extracting(StreamEvent::seq)
+                .as("since %d", since)
+                .isEqualTo(expected);
+          });
+    }
+    assertThat(adapter.eventsSince(g, current + 5)).as("a seq from the future").isEmpty();
   }
 
   @Test
