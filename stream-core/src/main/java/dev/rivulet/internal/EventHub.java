@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
@@ -33,6 +35,10 @@ final class EventHub implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
 
   private final ConcurrentHashMap<GroupKey, List<Sub>> groups = new ConcurrentHashMap<>();
+  private static final long RETRY_FIRST_MILLIS = 50;
+  private static final long RETRY_MAX_MILLIS = 5_000;
+
+  private final Executor executor;
   private final KeyedSerialExecutor<GroupKey> lanes;
   private final EventTransport transport;
   private final BiFunction<GroupKey, String, Snapshot> snapshots;
@@ -48,6 +54,7 @@ final class EventHub implements EventSink {
       EventTransport transport,
       BiFunction<GroupKey, String, Snapshot> snapshots,
       BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history) {
+    this.executor = executor;
     this.lanes = new KeyedSerialExecutor<>(executor);
     this.transport = transport;
     this.snapshots = snapshots;
@@ -145,6 +152,7 @@ final class EventHub implements EventSink {
     final AtomicBoolean closed = new AtomicBoolean();
     List<StreamEvent> pending = new ArrayList<>();
     long lastSeq;
+    int failedResyncs;
 
     Sub(GroupKey group, String itemId, StreamListener listener) {
       this.group = group;
@@ -210,8 +218,20 @@ final class EventHub implements EventSink {
       }
       try {
         start(snapshots.apply(group, itemId), true);
+        failedResyncs = 0;
       } catch (RuntimeException e) {
-        LOG.warn("could not re-synchronize a subscription of {}", group, e);
+        failedResyncs++;
+        long delay = Math.min(RETRY_MAX_MILLIS, RETRY_FIRST_MILLIS << Math.min(failedResyncs, 10));
+        LOG.warn(
+            "could not re-synchronize a subscription of {}; retrying in {} ms", group, delay, e);
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor)
+            .execute(() -> lanes.execute(group, this::retryResync));
+      }
+    }
+
+    private void retryResync() {
+      if (failedResyncs > 0) {
+        resync();
       }
     }
 

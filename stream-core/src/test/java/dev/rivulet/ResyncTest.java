@@ -1,0 +1,149 @@
+package dev.rivulet;
+
+import static dev.rivulet.TestJson.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.spi.Change;
+import dev.rivulet.spi.CommitListener;
+import dev.rivulet.spi.EventSink;
+import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.ItemUpdater;
+import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.StorageAdapter;
+import java.time.Duration;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** When a transport reports lost events, subscribers are brought back to the stored state. */
+class ResyncTest {
+
+  /** The in-memory store whose snapshots fail while {@code failures} is positive. */
+  private static final class FlakyStore implements StorageAdapter {
+    final StorageAdapter delegate = StorageAdapter.inMemory();
+    final AtomicInteger failures = new AtomicInteger();
+    final EventTransport transport = EventTransport.inProcess();
+    volatile EventSink sink;
+
+    @Override
+    public EventTransport transport() {
+      return new EventTransport() {
+        @Override
+        public void start(EventSink s) {
+          sink = s;
+          transport.start(s);
+        }
+
+        @Override
+        public void publish(StreamEvent event) {
+          transport.publish(event);
+        }
+
+        @Override
+        public void subscribe(GroupKey group) {
+          transport.subscribe(group);
+        }
+
+        @Override
+        public void unsubscribe(GroupKey group) {
+          transport.unsubscribe(group);
+        }
+
+        @Override
+        public void close() {
+          transport.close();
+        }
+      };
+    }
+
+    @Override
+    public GroupSnapshot snapshot(GroupKey group) {
+      if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("store unreachable");
+      }
+      return delegate.snapshot(group);
+    }
+
+    @Override
+    public JsonNode get(GroupKey group, String item) {
+      return delegate.get(group, item);
+    }
+
+    @Override
+    public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
+      return delegate.set(group, item, value, listener);
+    }
+
+    @Override
+    public Change delete(GroupKey group, String item, CommitListener listener) {
+      return delegate.delete(group, item, listener);
+    }
+
+    @Override
+    public Change update(GroupKey group, String item, ItemUpdater updater, CommitListener l) {
+      return delegate.update(group, item, updater, l);
+    }
+
+    @Override
+    public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
+      return delegate.send(group, item, notice, listener);
+    }
+
+    @Override
+    public List<JsonNode> list(GroupKey group) {
+      return delegate.list(group);
+    }
+
+    @Override
+    public List<String> listGroups(String stream) {
+      return delegate.listGroups(stream);
+    }
+
+    @Override
+    public SortedMap<String, List<String>> listAll() {
+      return delegate.listAll();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  @Test
+  void lostEventsLeadToAResyncThatIsRetriedUntilTheStoreAnswers() {
+    FlakyStore store = new FlakyStore();
+    try (StreamEngine engine = StreamEngine.builder().storage(store).build()) {
+      List<Boolean> resyncs = new CopyOnWriteArrayList<>();
+      List<JsonNode> data = new CopyOnWriteArrayList<>();
+      engine.subscribe(
+          "s",
+          "g",
+          null,
+          new StreamListener() {
+            @Override
+            public void onSnapshot(Snapshot snapshot, boolean resync) {
+              resyncs.add(resync);
+              data.add(snapshot.data());
+            }
+
+            @Override
+            public void onEvent(StreamEvent event) {}
+          });
+      engine.set("s", "g", "a", json("1"));
+      store.failures.set(3);
+      store.sink.lost(new GroupKey("s", "g"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> store.failures.get() == 0 && resyncs.size() == 2);
+      assertThat(resyncs).containsExactly(false, true);
+      assertThat(data.get(1)).isEqualTo(json("[1]"));
+    }
+  }
+}
