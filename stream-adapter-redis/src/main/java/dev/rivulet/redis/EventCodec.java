@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.Notice;
 
 /**
  * The private wire form of events on a group's channel: {@code "<seq> <ts> <kind> <item><data>"},
  * where kind is c/u/d/e, item is {@code <length>:<id>} or {@code -} (no id), and data is the JSON
- * of the value (c/u: new value, d: removed value, e: {@code {"type":t,"data":d}}). The script
- * splices seq and timestamp in, so the event JSON itself is only built by the receivers.
+ * of the value (c/u: new value, d: removed value, e: {@code {"type":t,"data":d}}). The write script
+ * splices seq and timestamp in and publishes it (every kind, sends included), so the event JSON
+ * itself is only built by the receivers.
  */
 final class EventCodec {
   static final ObjectMapper MAPPER = JsonMapper.builder().build();
@@ -23,12 +25,25 @@ final class EventCodec {
     return item == null ? "-" : item.length() + ":" + item;
   }
 
-  /** The message of a custom event (published from Java, not from a script). */
-  static String custom(StreamEvent event) {
+  /** The wire letter of an event kind. */
+  static String kind(StreamEvent.Kind kind) {
+    return switch (kind) {
+      case CREATE -> "c";
+      case UPDATE -> "u";
+      case DELETE -> "d";
+      case EVENT -> "e";
+    };
+  }
+
+  /** The data part of a {@code send}'s message (custom events wrap type and data). */
+  static String noticeData(Notice notice) {
+    if (notice.kind() != StreamEvent.Kind.EVENT) {
+      return json(notice.data());
+    }
     ObjectNode body = MAPPER.createObjectNode();
-    body.put("type", event.eventType());
-    body.set("data", event.data());
-    return event.seq() + " " + event.timestamp() + " e " + header(event.itemId()) + json(body);
+    body.put("type", notice.eventType());
+    body.set("data", notice.data());
+    return json(body);
   }
 
   static String json(JsonNode node) {

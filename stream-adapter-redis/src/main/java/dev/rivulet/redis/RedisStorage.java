@@ -192,7 +192,7 @@ final class RedisStorage implements StorageAdapter {
     try {
       Written w;
       try {
-        w = write("set", group, item, json, null);
+        w = write("set", group, item, json, null, "c");
       } catch (JedisException e) {
         throw failure("STREAM_SET_ERROR", "set value", e);
       }
@@ -208,7 +208,7 @@ final class RedisStorage implements StorageAdapter {
     try {
       Written w;
       try {
-        w = write("del", group, item, "", null);
+        w = write("del", group, item, "", null, "d");
       } catch (JedisException e) {
         throw failure("STREAM_DELETE_ERROR", "delete value", e);
       }
@@ -239,7 +239,7 @@ final class RedisStorage implements StorageAdapter {
         String json = EventCodec.json(next);
         Written w;
         try {
-          w = write("cas", group, item, json, raw);
+          w = write("cas", group, item, json, raw, "c");
         } catch (JedisException e) {
           throw failure("STREAM_UPDATE_ERROR", "update value", e);
         }
@@ -260,17 +260,17 @@ final class RedisStorage implements StorageAdapter {
 
   @Override
   public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
+    String kind = EventCodec.kind(notice.kind());
+    String data = EventCodec.noticeData(notice);
     locks.lock(group);
     try {
       Written w;
       try {
-        w = write("send", group, item == null ? "" : item, "", null);
+        w = write("send", group, item, data, null, kind);
       } catch (JedisException e) {
         throw failure("STREAM_SEND_ERROR", "send event", e);
       }
-      Change change = new Change(group, item, null, null, w.seq, w.ts);
-      listener.committed(change); // the transport publishes the custom event (not the script)
-      return change;
+      return commit(group, item, null, null, w, listener);
     } finally {
       locks.unlock(group);
     }
@@ -280,7 +280,12 @@ final class RedisStorage implements StorageAdapter {
   private record Written(
       long status, long seq, long ts, String old, boolean wasEmpty, boolean nowEmpty) {}
 
-  private Written write(String mode, GroupKey group, String item, String value, String expected) {
+  /**
+   * Runs the write script; {@code kind} is the event kind of a send (the script derives the
+   * others).
+   */
+  private Written write(
+      String mode, GroupKey group, String item, String value, String expected, String kind) {
     boolean mayCreate = mode.equals("set") || mode.equals("cas");
     if (cluster && mayCreate) {
       index("add", group);
@@ -297,13 +302,13 @@ final class RedisStorage implements StorageAdapter {
     List<String> args =
         List.of(
             mode,
-            item,
+            item == null ? "" : item,
             value,
             expected == null ? "0" : "1",
             expected == null ? "" : expected,
             keys.channel(group),
             EventCodec.header(item),
-            mode.equals("send") ? "0" : "1",
+            kind,
             group.stream(),
             group.group());
     List<?> r = Scripts.WRITE.run(redis, keyList, args);
@@ -362,10 +367,10 @@ final class RedisStorage implements StorageAdapter {
       Written w,
       CommitListener listener) {
     Change change = new Change(group, item, oldValue, newValue, w.seq, w.ts);
-    if (cache != null) {
+    if (cache != null && (oldValue != null || newValue != null)) { // not for a send
       cache.put(group, item, newValue, w.seq);
     }
-    transport.whilePublishedByScript(() -> listener.committed(change));
+    listener.committed(change); // the script already published the event
     return change;
   }
 

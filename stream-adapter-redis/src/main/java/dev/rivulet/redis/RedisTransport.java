@@ -25,10 +25,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * instance has local subscribers of the group, one {@link PubSubLink} (connection + thread) per
  * Redis node that owns a subscribed channel.
  *
- * <p>Set, update and delete events are published by the write script itself (so in commit order
- * across instances); {@link #publish} ignores them when called from the adapter's commit listener
- * and only publishes custom events ({@code stream::send}), which the storage SPI does not hand to
- * the adapter before the commit.
+ * <p>Every event (set, update, delete and the custom events and override changes of {@code send})
+ * is published by the write script itself, atomically with the commit, so in commit order across
+ * instances; {@link #publish} therefore has nothing to do.
  */
 final class RedisTransport implements EventTransport, PubSubLink.Receiver {
   private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
@@ -42,7 +41,6 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
   private final String instance = UUID.randomUUID().toString();
   private final ConcurrentHashMap<HostAndPort, PubSubLink> links = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, GroupKey> channels = new ConcurrentHashMap<>();
-  private final ThreadLocal<Boolean> publishedByScript = ThreadLocal.withInitial(() -> false);
   private final ScheduledExecutorService heartbeats;
   private final NearCache cache;
   private volatile EventSink sink;
@@ -78,16 +76,6 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
     return stale;
   }
 
-  /** Runs the commit listener; events it publishes were already published by the script. */
-  void whilePublishedByScript(Runnable listenerCall) {
-    publishedByScript.set(true);
-    try {
-      listenerCall.run();
-    } finally {
-      publishedByScript.set(false);
-    }
-  }
-
   @Override
   public void start(EventSink sink) {
     this.sink = sink;
@@ -95,11 +83,7 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
 
   @Override
   public void publish(StreamEvent event) {
-    if (publishedByScript.get()) {
-      return;
-    }
-    String channel = keys.channel(event.group());
-    publishRaw(channel, EventCodec.custom(event));
+    // already published by the write script that committed it
   }
 
   private void publishRaw(String channel, String message) {

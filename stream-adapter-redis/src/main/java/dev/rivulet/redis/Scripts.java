@@ -16,13 +16,14 @@ final class Scripts {
 
   /**
    * One write of a group. KEYS: items, order, meta [, streams index, groups index when the index
-   * lives in the same script (standalone)]. ARGV: mode (set | cas | del | send), item, value,
-   * expected-exists (cas: 0/1), expected value (cas), channel, message header, publish (0/1),
-   * stream name, group name.
+   * lives in the same script (standalone)]. ARGV: mode (set | cas | del | send), item, value (send:
+   * the event data), expected-exists (cas: 0/1), expected value (cas), channel, message header,
+   * event kind of a send (c/u/d/e), stream name, group name.
    *
    * <p>Returns {@code {status, seq, ts, old, wasEmpty, nowEmpty}}; status 1 = committed, 0 = cas
    * conflict, 2 = delete of a missing item. The event message is {@code "<seq> <ts> <kind>
-   * <header><data>"}, published with SPUBLISH in the same script, hence in commit order.
+   * <header><data>"}, published with SPUBLISH in the same script, hence in commit order (custom
+   * events of {@code send} too).
    */
   static final Script WRITE =
       new Script(
@@ -49,8 +50,8 @@ final class Scripts {
           if now <= last then now = last + 1 end
           local ts = string.format('%d', now)
           redis.call('HSET', KEYS[3], 'ts', ts)
-          local kind = 'e'
-          local data = ''
+          local kind = ARGV[8]
+          local data = ARGV[3]
           local nowEmpty = 0
           if mode == 'set' or mode == 'cas' then
             redis.call('HSET', KEYS[1], item, ARGV[3])
@@ -60,7 +61,6 @@ final class Scripts {
               kind = 'c'
               redis.call('ZADD', KEYS[2], seq, item)
             end
-            data = ARGV[3]
             if wasEmpty == 1 and #KEYS == 5 then
               redis.call('ZADD', KEYS[4], 0, ARGV[9])
               redis.call('ZADD', KEYS[5], 0, ARGV[10])
@@ -78,10 +78,8 @@ final class Scripts {
               end
             end
           end
-          if ARGV[8] == '1' then
-            redis.call('SPUBLISH', ARGV[6], string.format('%d', seq) .. ' ' .. ts .. ' ' .. kind
-              .. ' ' .. ARGV[7] .. data)
-          end
+          redis.call('SPUBLISH', ARGV[6], string.format('%d', seq) .. ' ' .. ts .. ' ' .. kind
+            .. ' ' .. ARGV[7] .. data)
           return {1, seq, ts, old, wasEmpty, nowEmpty}
           """);
 

@@ -70,7 +70,11 @@ class RedisFanOutTest {
   }
 
   static StreamEngine engine() {
-    return StreamEngine.builder().storage(RedisAdapter.builder().url(server.url()).build()).build();
+    return engine(server.url());
+  }
+
+  static StreamEngine engine(String url) {
+    return StreamEngine.builder().storage(RedisAdapter.builder().url(url).build()).build();
   }
 
   static JsonNode item(String id, int n) {
