@@ -19,7 +19,8 @@ record ServerOptions(
     int maxConnections,
     int maxSubscriptionsPerConnection,
     int maxMessagesPerSecond,
-    int selectorThreads) {
+    int selectorThreads,
+    int socketSendBuffer) {
 
   /** Messages of the {@code /echo} endpoint may be this large. */
   static final int ECHO_MAX_MESSAGE = 16 * 1024 * 1024;

@@ -108,6 +108,9 @@ public final class StreamWebSocketServer implements AutoCloseable {
         }
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (options.socketSendBuffer() > 0) {
+          channel.setOption(StandardSocketOptions.SO_SNDBUF, options.socketSendBuffer());
+        }
       } catch (IOException e) {
         LOG.debug("accept failed", e);
         return;
@@ -227,6 +230,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private int maxConnections = 100_000;
     private int maxSubscriptionsPerConnection = 1_000;
     private int maxMessagesPerSecond;
+    private int socketSendBuffer;
     private int selectorThreads =
         Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
@@ -357,6 +361,15 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
+    /** SO_SNDBUF of accepted sockets in bytes; 0 = the OS default (auto-tuned). */
+    public Builder socketSendBuffer(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("socketSendBuffer must be >= 0: " + bytes);
+      }
+      this.socketSendBuffer = bytes;
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + " must be positive: " + d);
@@ -390,7 +403,8 @@ public final class StreamWebSocketServer implements AutoCloseable {
               maxConnections,
               maxSubscriptionsPerConnection,
               maxMessagesPerSecond,
-              selectorThreads));
+              selectorThreads,
+              socketSendBuffer));
     }
   }
 }

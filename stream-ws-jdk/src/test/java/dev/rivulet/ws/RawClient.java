@@ -30,15 +30,31 @@ final class RawClient implements AutoCloseable {
   }
 
   RawClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
-    socket.setSoTimeout(10_000);
+    this(new Socket("127.0.0.1", port));
+  }
+
+  private RawClient(Socket socket) throws IOException {
+    this.socket = socket;
+    socket.setSoTimeout(30_000);
     socket.setTcpNoDelay(true);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());
   }
 
+  /** Wraps an already connected socket. */
+  static RawClient adopt(Socket socket) throws IOException {
+    return new RawClient(socket);
+  }
+
   static RawClient connect(int port, String path) throws IOException {
     RawClient c = new RawClient(port);
+    c.handshake(path);
+    return c;
+  }
+
+  /** Performs the opening handshake; throws unless the server answers 101. */
+  void handshake(String path) throws IOException {
+    RawClient c = this;
     String key = Base64.getEncoder().encodeToString(new byte[16]);
     c.sendRaw(
         "GET "
@@ -51,7 +67,6 @@ final class RawClient implements AutoCloseable {
     if (!c.responseHead.startsWith("HTTP/1.1 101")) {
       throw new IOException("upgrade refused: " + c.responseHead);
     }
-    return c;
   }
 
   void sendRaw(String text) throws IOException {
