@@ -14,6 +14,7 @@ import java.util.Base64;
  * P:{s.g}:items   HASH  item id -> value JSON
  * P:{s.g}:order   ZSET  item id scored by the seq that created it (list order)
  * P:{s.g}:meta    HASH  seq, ts (last timestamp)
+ * P:{s.g}:history LIST  the latest event messages, seq-contiguous (resume with since)
  * P:{s.g}:events  channel of the group's events (sharded pub/sub)
  * P:{idx}:streams         ZSET  names of streams with at least one non-empty group
  * P:{idx}:groups:stream64 ZSET  names of the stream's non-empty groups
@@ -46,6 +47,10 @@ final class Keys {
 
   String meta(GroupKey group) {
     return base(group) + "meta";
+  }
+
+  String history(GroupKey group) {
+    return base(group) + "history";
   }
 
   String channel(GroupKey group) {

@@ -1,6 +1,7 @@
 package dev.rivulet.redis;
 
 import dev.rivulet.StreamException;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.StorageAdapter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,6 +47,7 @@ public final class RedisAdapter {
     private int poolSize = 16;
     private Duration timeout = Duration.ofSeconds(2);
     private int nearCache;
+    private EventHistory.Limits history = EventHistory.Limits.defaults();
 
     private Builder() {}
 
@@ -129,6 +131,23 @@ public final class RedisAdapter {
       return this;
     }
 
+    /**
+     * How many recent events each group keeps in Redis for subscribers that resume with {@code
+     * since} (default 1000 events / 5 minutes; {@code maxEvents} 0 keeps none). All instances on
+     * one Redis should use the same setting.
+     */
+    public Builder history(int maxEvents, Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxEvents < 0 || maxEvents > 1_000_000) {
+        throw invalid("history", maxEvents, "maxEvents 0..1000000");
+      }
+      if (maxAge.toMillis() < 1 || maxAge.compareTo(Duration.ofDays(7)) > 0) {
+        throw invalid("history", maxAge, "maxAge 1ms..7 days");
+      }
+      this.history = new EventHistory.Limits(maxEvents, maxAge);
+      return this;
+    }
+
     private static StreamException invalid(String setter, Object value, String expected) {
       return new StreamException(
           StreamException.INVALID_ARGUMENT,
@@ -183,7 +202,7 @@ public final class RedisAdapter {
         NearCache cache = nearCache > 0 ? new NearCache(nearCache) : null;
         RedisTransport transport =
             new RedisTransport(redis, keys, clientConfig, nodeOf, timeout, cache);
-        return new RedisStorage(redis, cluster != null, keys, transport, cache);
+        return new RedisStorage(redis, cluster != null, keys, transport, cache, history);
       } catch (JedisException e) {
         if (redis != null) {
           redis.close();

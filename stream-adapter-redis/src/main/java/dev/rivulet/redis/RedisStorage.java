@@ -2,9 +2,11 @@ package dev.rivulet.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.EventTransport;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
@@ -14,6 +16,7 @@ import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,12 +49,23 @@ final class RedisStorage implements StorageAdapter {
   private final Keys keys;
   private final RedisTransport transport;
   private final NearCache cache;
+  private final String historyEvents;
+  private final String historyMillis;
+  private final long historyAgeMillis;
   private final GroupLocks locks = new GroupLocks();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   RedisStorage(
-      UnifiedJedis redis, boolean cluster, Keys keys, RedisTransport transport, NearCache cache) {
+      UnifiedJedis redis,
+      boolean cluster,
+      Keys keys,
+      RedisTransport transport,
+      NearCache cache,
+      EventHistory.Limits history) {
     this.redis = redis;
+    this.historyEvents = String.valueOf(history.maxEvents());
+    this.historyAgeMillis = Math.max(1, history.maxAge().toMillis());
+    this.historyMillis = String.valueOf(historyAgeMillis);
     this.cluster = cluster;
     this.keys = keys;
     this.transport = transport;
@@ -183,6 +197,60 @@ final class RedisStorage implements StorageAdapter {
     }
   }
 
+  // ---- history ----
+
+  /**
+   * Events are remembered by the write scripts themselves (in the group's history LIST, so every
+   * instance sees them); nothing to do here.
+   */
+  @Override
+  public void remember(StreamEvent event) {}
+
+  @Override
+  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+    if (since < 0) {
+      return Optional.empty();
+    }
+    List<?> r;
+    try {
+      r =
+          read(
+              () ->
+                  Scripts.EVENTS.run(
+                      redis,
+                      List.of(keys.meta(group), keys.history(group)),
+                      List.of(String.valueOf(since))));
+    } catch (JedisException e) {
+      throw failure("STREAM_GET_GROUP_ERROR", "read event history", e);
+    }
+    long seq = Long.parseLong((String) r.get(0));
+    long now = Long.parseLong((String) r.get(1));
+    if ((Long) r.get(2) != 1) {
+      return Optional.empty();
+    }
+    List<?> messages = (List<?>) r.get(3);
+    List<StreamEvent> events = new ArrayList<>(messages.size());
+    long expected = since + 1;
+    for (Object message : messages) {
+      StreamEvent event;
+      try {
+        event = EventCodec.decode(group, (String) message);
+      } catch (Exception e) {
+        LOG.warn("undecodable history entry of {}: {}", group, e.getMessage());
+        return Optional.empty();
+      }
+      if (event.seq() != expected++) {
+        return Optional.empty(); // not contiguous (written by a differently configured instance)
+      }
+      events.add(event);
+    }
+    if (expected != seq + 1
+        || (!events.isEmpty() && events.get(0).timestamp() < now - historyAgeMillis)) {
+      return Optional.empty();
+    }
+    return Optional.of(events);
+  }
+
   // ---- writes ----
 
   @Override
@@ -292,11 +360,12 @@ final class RedisStorage implements StorageAdapter {
     }
     List<String> keyList =
         cluster
-            ? List.of(keys.items(group), keys.order(group), keys.meta(group))
+            ? List.of(keys.items(group), keys.order(group), keys.meta(group), keys.history(group))
             : List.of(
                 keys.items(group),
                 keys.order(group),
                 keys.meta(group),
+                keys.history(group),
                 keys.streams(),
                 keys.groups(group.stream()));
     List<String> args =
@@ -310,7 +379,9 @@ final class RedisStorage implements StorageAdapter {
             EventCodec.header(item),
             kind,
             group.stream(),
-            group.group());
+            group.group(),
+            historyEvents,
+            historyMillis);
     List<?> r = Scripts.WRITE.run(redis, keyList, args);
     long status = (Long) r.get(0);
     if (status != 1) {

@@ -15,15 +15,18 @@ import redis.clients.jedis.exceptions.JedisDataException;
 final class Scripts {
 
   /**
-   * One write of a group. KEYS: items, order, meta [, streams index, groups index when the index
-   * lives in the same script (standalone)]. ARGV: mode (set | cas | del | send), item, value (send:
-   * the event data), expected-exists (cas: 0/1), expected value (cas), channel, message header,
-   * event kind of a send (c/u/d/e), stream name, group name.
+   * One write of a group. KEYS: items, order, meta, history [, streams index, groups index when the
+   * index lives in the same script (standalone)]. ARGV: mode (set | cas | del | send), item, value
+   * (send: the event data), expected-exists (cas: 0/1), expected value (cas), channel, message
+   * header, event kind of a send (c/u/d/e), stream name, group name, history max events, history
+   * max age (ms).
    *
    * <p>Returns {@code {status, seq, ts, old, wasEmpty, nowEmpty}}; status 1 = committed, 0 = cas
    * conflict, 2 = delete of a missing item. The event message is {@code "<seq> <ts> <kind>
    * <header><data>"}, published with SPUBLISH in the same script, hence in commit order (custom
-   * events of {@code send} too).
+   * events of {@code send} too), and appended to the history LIST (seq-contiguous: a list whose
+   * tail is not seq - 1 is dropped first; capped by count, expired heads popped, the key expires
+   * after max age of silence).
    */
   static final Script WRITE =
       new Script(
@@ -61,9 +64,9 @@ final class Scripts {
               kind = 'c'
               redis.call('ZADD', KEYS[2], seq, item)
             end
-            if wasEmpty == 1 and #KEYS == 5 then
-              redis.call('ZADD', KEYS[4], 0, ARGV[9])
-              redis.call('ZADD', KEYS[5], 0, ARGV[10])
+            if wasEmpty == 1 and #KEYS == 6 then
+              redis.call('ZADD', KEYS[5], 0, ARGV[9])
+              redis.call('ZADD', KEYS[6], 0, ARGV[10])
             end
           elseif mode == 'del' then
             redis.call('HDEL', KEYS[1], item)
@@ -72,14 +75,32 @@ final class Scripts {
             data = old
             if redis.call('HLEN', KEYS[1]) == 0 then
               nowEmpty = 1
-              if #KEYS == 5 then
-                redis.call('ZREM', KEYS[5], ARGV[10])
-                if redis.call('ZCARD', KEYS[5]) == 0 then redis.call('ZREM', KEYS[4], ARGV[9]) end
+              if #KEYS == 6 then
+                redis.call('ZREM', KEYS[6], ARGV[10])
+                if redis.call('ZCARD', KEYS[6]) == 0 then redis.call('ZREM', KEYS[5], ARGV[9]) end
               end
             end
           end
-          redis.call('SPUBLISH', ARGV[6], string.format('%d', seq) .. ' ' .. ts .. ' ' .. kind
-            .. ' ' .. ARGV[7] .. data)
+          local msg = string.format('%d', seq) .. ' ' .. ts .. ' ' .. kind .. ' ' .. ARGV[7] .. data
+          redis.call('SPUBLISH', ARGV[6], msg)
+          local keep = tonumber(ARGV[11])
+          if keep > 0 then
+            local tail = redis.call('LINDEX', KEYS[4], -1)
+            if tail and tonumber(string.match(tail, '^(%d+) ')) ~= seq - 1 then
+              redis.call('DEL', KEYS[4])
+            end
+            redis.call('RPUSH', KEYS[4], msg)
+            redis.call('LTRIM', KEYS[4], -keep, -1)
+            local oldest = now - tonumber(ARGV[12])
+            for i = 1, 16 do
+              local head = redis.call('LINDEX', KEYS[4], 0)
+              if not head or tonumber(string.match(head, '^%d+ (%d+) ')) >= oldest then break end
+              redis.call('LPOP', KEYS[4])
+            end
+            redis.call('PEXPIRE', KEYS[4], ARGV[12])
+          else
+            redis.call('DEL', KEYS[4])
+          end
           return {1, seq, ts, old, wasEmpty, nowEmpty}
           """);
 
@@ -114,6 +135,25 @@ final class Scripts {
             end
           end
           return {seq, ts, kept, values}
+          """);
+
+  /**
+   * The group's history after a seq. KEYS: meta, history. ARGV: since. Returns {@code {seq, now, 1,
+   * messages}} when the list is long enough to hold every event after {@code since} (the caller
+   * checks seqs and age), {@code {seq, now, 0}} when it is not or {@code since} is ahead.
+   */
+  static final Script EVENTS =
+      new Script(
+          """
+          #!lua flags=no-writes
+          local seq = redis.call('HGET', KEYS[1], 'seq') or '0'
+          local t = redis.call('TIME')
+          local now = string.format('%d', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+          local n = tonumber(seq) - tonumber(ARGV[1])
+          if n < 0 then return {seq, now, 0} end
+          if n == 0 then return {seq, now, 1, {}} end
+          if n > redis.call('LLEN', KEYS[2]) then return {seq, now, 0} end
+          return {seq, now, 1, redis.call('LRANGE', KEYS[2], string.format('%d', -n), -1)}
           """);
 
   /**

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 final class Recorder implements StreamListener {
   final List<StreamEvent> events = new ArrayList<>();
   final List<Boolean> snapshots = new ArrayList<>();
+  final List<Long> resumed = new ArrayList<>();
   final Map<String, JsonNode> view = new LinkedHashMap<>();
   final CountDownLatch firstSnapshot = new CountDownLatch(1);
   volatile long lastSeq;
@@ -28,6 +29,13 @@ final class Recorder implements StreamListener {
     view.clear();
     view.putAll(snapshot.items());
     lastSeq = snapshot.seq();
+    firstSnapshot.countDown();
+  }
+
+  @Override
+  public synchronized void onResumed(long since) {
+    resumed.add(since);
+    lastSeq = since;
     firstSnapshot.countDown();
   }
 

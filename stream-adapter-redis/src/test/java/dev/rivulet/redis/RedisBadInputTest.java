@@ -63,6 +63,13 @@ class RedisBadInputTest {
     assertThat(thrown(() -> b.keyPrefix("a{b}")).getMessage()).contains("a{b}");
     assertThat(thrown(() -> b.keyPrefix("")).code()).isEqualTo("invalid_argument");
     assertThat(thrown(() -> b.nearCache(0)).getMessage()).contains("nearCache");
+    assertThat(thrown(() -> b.history(-1, Duration.ofMinutes(1))).getMessage())
+        .contains("history")
+        .contains("-1");
+    assertThat(thrown(() -> b.history(1_000_001, Duration.ofMinutes(1))).getMessage())
+        .contains("1000001");
+    assertThat(thrown(() -> b.history(10, Duration.ZERO)).getMessage()).contains("PT0S");
+    assertThat(thrown(() -> b.history(10, Duration.ofDays(8))).getMessage()).contains("PT192H");
     assertThat(thrown(() -> b.cluster(List.of())).code()).isEqualTo("invalid_argument");
     assertThat(thrown(() -> b.cluster(List.of("no-port"))).getMessage()).contains("no-port");
     assertThat(thrown(b::build).getMessage()).contains("url(...) or cluster(...)");
