@@ -69,6 +69,9 @@ public final class StreamServer {
                   server.close();
                   engine.close();
                   stopped.countDown();
+                  out.flush();
+                  // a signal would make the exit status 143/130; a clean stop is status 0
+                  Runtime.getRuntime().halt(0);
                 },
                 "rivulet-shutdown"));
     out.println("rivulet listening on ws://" + flags.host + ":" + server.port() + "/");
