@@ -29,10 +29,11 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The Redis storage adapter (see {@link Keys} for the layout and {@link Scripts} for the atomic
- * writes). Writes of one group from this instance are serialized by a local lock around the script
- * and the commit listener, so the listener sees this instance's changes in {@code seq} order; the
- * order across instances comes from Redis (seq is assigned and the event published inside the write
- * script).
+ * writes). Writes of one group from this instance overlap on the wire; {@link CommitOrder} calls
+ * their commit listeners one at a time in {@code seq} order. The order across instances comes from
+ * Redis (seq is assigned, the event published and remembered inside the write script). Updates of
+ * one item from this instance take turns (a local lock per item) so they do not lose CAS rounds to
+ * each other; across instances the compare-and-set script keeps them linearizable.
  *
  * <p>Cluster: the stream/group index keys live in the {@code {idx}} slot, so they are maintained by
  * separate idempotent commands: the group is added to the index before each set/update and again
@@ -52,7 +53,8 @@ final class RedisStorage implements StorageAdapter {
   private final String historyEvents;
   private final String historyMillis;
   private final long historyAgeMillis;
-  private final GroupLocks locks = new GroupLocks();
+  private final CommitOrder order = new CommitOrder();
+  private final KeyedLocks<ItemKey> updates = new KeyedLocks<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   RedisStorage(
@@ -256,43 +258,34 @@ final class RedisStorage implements StorageAdapter {
   @Override
   public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
     String json = EventCodec.json(value);
-    locks.lock(group);
+    Written w;
     try {
-      Written w;
-      try {
-        w = write("set", group, item, json, null, "c");
-      } catch (JedisException e) {
-        throw failure("STREAM_SET_ERROR", "set value", e);
-      }
-      return commit(group, item, oldValue(w), value, w, listener);
-    } finally {
-      locks.unlock(group);
+      w = write("set", group, item, json, null, "c");
+    } catch (JedisException e) {
+      throw failure("STREAM_SET_ERROR", "set value", e);
     }
+    return commit(group, item, oldValue(w), value, w, listener);
   }
 
   @Override
   public Change delete(GroupKey group, String item, CommitListener listener) {
-    locks.lock(group);
+    Written w;
     try {
-      Written w;
-      try {
-        w = write("del", group, item, "", null, "d");
-      } catch (JedisException e) {
-        throw failure("STREAM_DELETE_ERROR", "delete value", e);
-      }
-      if (w.status == 2) {
-        return Change.nothing(group, item);
-      }
-      return commit(group, item, oldValue(w), null, w, listener);
-    } finally {
-      locks.unlock(group);
+      w = write("del", group, item, "", null, "d");
+    } catch (JedisException e) {
+      throw failure("STREAM_DELETE_ERROR", "delete value", e);
     }
+    if (w.status == 2) {
+      return Change.nothing(group, item);
+    }
+    return commit(group, item, oldValue(w), null, w, listener);
   }
 
   @Override
   public Change update(GroupKey group, String item, ItemUpdater updater, CommitListener listener) {
     long deadline = System.nanoTime() + UPDATE_DEADLINE_NANOS;
-    locks.lock(group);
+    ItemKey key = new ItemKey(group, item);
+    updates.lock(key);
     try {
       while (true) {
         String raw;
@@ -322,7 +315,7 @@ final class RedisStorage implements StorageAdapter {
         Thread.onSpinWait();
       }
     } finally {
-      locks.unlock(group);
+      updates.unlock(key);
     }
   }
 
@@ -330,23 +323,26 @@ final class RedisStorage implements StorageAdapter {
   public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
     String kind = EventCodec.kind(notice.kind());
     String data = EventCodec.noticeData(notice);
-    locks.lock(group);
+    Written w;
     try {
-      Written w;
-      try {
-        w = write("send", group, item, data, null, kind);
-      } catch (JedisException e) {
-        throw failure("STREAM_SEND_ERROR", "send event", e);
-      }
-      return commit(group, item, null, null, w, listener);
-    } finally {
-      locks.unlock(group);
+      w = write("send", group, item, data, null, kind);
+    } catch (JedisException e) {
+      throw failure("STREAM_SEND_ERROR", "send event", e);
     }
+    return commit(group, item, null, null, w, listener);
   }
 
-  /** The result of the write script. */
+  private record ItemKey(GroupKey group, String item) {}
+
+  /** The result of the write script; a committed one holds a {@link CommitOrder} ticket. */
   private record Written(
-      long status, long seq, long ts, String old, boolean wasEmpty, boolean nowEmpty) {}
+      long status,
+      long seq,
+      long ts,
+      String old,
+      boolean wasEmpty,
+      boolean nowEmpty,
+      long ticket) {}
 
   /**
    * Runs the write script; {@code kind} is the event kind of a send (the script derives the
@@ -382,19 +378,28 @@ final class RedisStorage implements StorageAdapter {
             group.group(),
             historyEvents,
             historyMillis);
-    List<?> r = Scripts.WRITE.run(redis, keyList, args);
-    long status = (Long) r.get(0);
-    if (status != 1) {
-      return new Written(status, 0, 0, null, false, false);
+    long ticket = order.begin(group);
+    Written w;
+    try {
+      List<?> r = Scripts.WRITE.run(redis, keyList, args);
+      long status = (Long) r.get(0);
+      if (status != 1) {
+        order.abandon(group, ticket);
+        return new Written(status, 0, 0, null, false, false, 0);
+      }
+      w =
+          new Written(
+              1,
+              (Long) r.get(1),
+              Long.parseLong((String) r.get(2)),
+              (String) r.get(3),
+              ((Long) r.get(4)) == 1,
+              ((Long) r.get(5)) == 1,
+              ticket);
+    } catch (RuntimeException e) {
+      order.abandon(group, ticket);
+      throw e;
     }
-    Written w =
-        new Written(
-            1,
-            (Long) r.get(1),
-            Long.parseLong((String) r.get(2)),
-            (String) r.get(3),
-            ((Long) r.get(4)) == 1,
-            ((Long) r.get(5)) == 1);
     if (cluster) {
       try {
         if (w.wasEmpty) {
@@ -405,7 +410,7 @@ final class RedisStorage implements StorageAdapter {
             index("add", group); // refilled concurrently
           }
         }
-      } catch (JedisException e) {
+      } catch (RuntimeException e) { // never leave the commit ticket behind
         LOG.warn("index of {} not updated (readers tolerate it): {}", group, e.getMessage());
       }
     }
@@ -441,7 +446,8 @@ final class RedisStorage implements StorageAdapter {
     if (cache != null && (oldValue != null || newValue != null)) { // not for a send
       cache.put(group, item, newValue, w.seq);
     }
-    listener.committed(change); // the script already published the event
+    // the script already published and remembered the event
+    order.commit(group, w.ticket, w.seq, () -> listener.committed(change));
     return change;
   }
 

@@ -1,23 +1,22 @@
 package dev.rivulet.redis;
 
-import dev.rivulet.spi.GroupKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** One lock per group, created on demand and dropped when nobody holds or waits for it. */
-final class GroupLocks {
+/** One lock per key, created on demand and dropped when nobody holds or waits for it. */
+final class KeyedLocks<K> {
   private static final class Counted {
     final ReentrantLock lock = new ReentrantLock();
     int users;
   }
 
-  private final ConcurrentHashMap<GroupKey, Counted> locks = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<K, Counted> locks = new ConcurrentHashMap<>();
 
-  void lock(GroupKey group) {
+  void lock(K key) {
     Counted c =
         locks.compute(
-            group,
-            (g, old) -> {
+            key,
+            (k, old) -> {
               Counted result = old == null ? new Counted() : old;
               result.users++;
               return result;
@@ -25,9 +24,9 @@ final class GroupLocks {
     c.lock.lock();
   }
 
-  void unlock(GroupKey group) {
-    Counted c = locks.get(group);
+  void unlock(K key) {
+    Counted c = locks.get(key);
     c.lock.unlock();
-    locks.computeIfPresent(group, (g, old) -> --old.users == 0 ? null : old);
+    locks.computeIfPresent(key, (k, old) -> --old.users == 0 ? null : old);
   }
 }
