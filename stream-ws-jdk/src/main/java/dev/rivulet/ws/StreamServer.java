@@ -1,10 +1,12 @@
 package dev.rivulet.ws;
 
 import dev.rivulet.StreamEngine;
+import dev.rivulet.kv.KvAdapter;
+import dev.rivulet.redis.RedisAdapter;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -86,60 +88,13 @@ public final class StreamServer {
 
   private static StorageAdapter storage(ServerFlags flags) {
     if (flags.redisUrl != null) {
-      Object builder = call("dev.rivulet.redis.RedisAdapter", "builder", null, new Class<?>[0]);
-      builder = invoke(builder, "url", new Class<?>[] {String.class}, flags.redisUrl);
-      return (StorageAdapter) invoke(builder, "build", new Class<?>[0]);
+      return RedisAdapter.builder().url(flags.redisUrl).build();
     }
     if (flags.store.equals("file")) {
-      Object builder =
-          call(
-              "dev.rivulet.kv.KvAdapter",
-              "fileBased",
-              Path.of(flags.dataDir),
-              new Class<?>[] {Path.class});
-      Class<?> fsync = load("dev.rivulet.kv.KvAdapter$Fsync");
-      Object mode = null;
-      for (Object constant : fsync.getEnumConstants()) {
-        if (((Enum<?>) constant).name().equalsIgnoreCase(flags.fsync)) {
-          mode = constant;
-        }
-      }
-      builder = invoke(builder, "fsync", new Class<?>[] {fsync}, mode);
-      return (StorageAdapter) invoke(builder, "build", new Class<?>[0]);
+      return KvAdapter.fileBased(Path.of(flags.dataDir))
+          .fsync(KvAdapter.Fsync.valueOf(flags.fsync.toUpperCase(Locale.ROOT)))
+          .build();
     }
     return StorageAdapter.inMemory();
-  }
-
-  // The adapters are looked up by name so this module builds while they are being written.
-  private static Class<?> load(String name) {
-    try {
-      return Class.forName(name);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(name + " is not in this build", e);
-    }
-  }
-
-  private static Object call(String type, String method, Object arg, Class<?>[] params) {
-    try {
-      Method m = load(type).getMethod(method, params);
-      return params.length == 0 ? m.invoke(null) : m.invoke(null, arg);
-    } catch (ReflectiveOperationException e) {
-      throw unwrap(e);
-    }
-  }
-
-  private static Object invoke(Object target, String method, Class<?>[] params, Object... args) {
-    try {
-      return target.getClass().getMethod(method, params).invoke(target, args);
-    } catch (ReflectiveOperationException e) {
-      throw unwrap(e);
-    }
-  }
-
-  private static RuntimeException unwrap(ReflectiveOperationException e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return cause instanceof RuntimeException r
-        ? r
-        : new IllegalStateException(cause.toString(), cause);
   }
 }

@@ -60,7 +60,7 @@ final class StreamSession implements WsHandler {
   public void onOpen(Connection c) {
     this.connection = c;
     if (autoJoin != null) {
-      enqueue(() -> join(autoJoin));
+      enqueue(() -> join(autoJoin, null));
     }
   }
 
@@ -112,7 +112,7 @@ final class StreamSession implements WsHandler {
       return DONE;
     }
     return switch (type) {
-      case "join" -> join(request);
+      case "join" -> join(request, since(message.get("data")));
       case "leave" -> leave(request);
       default -> DONE;
     };
@@ -145,11 +145,19 @@ final class StreamSession implements WsHandler {
     return new JoinRequest(sub.textValue(), stream.textValue(), group.textValue(), item, context);
   }
 
+  /** The optional {@code since} of a join ([beyond], SPEC §5.5): a seq ≥ 0, else ignored. */
+  private static Long since(JsonNode data) {
+    JsonNode since = data.get("since");
+    return since != null && since.canConvertToExactIntegral() && since.asLong(-1) >= 0
+        ? since.asLong()
+        : null;
+  }
+
   private static boolean isName(JsonNode node) {
     return node != null && node.isTextual() && !node.textValue().isEmpty();
   }
 
-  private CompletionStage<Void> join(JoinRequest request) {
+  private CompletionStage<Void> join(JoinRequest request, Long since) {
     if (!subscriptions.containsKey(request.subscriptionId())
         && subscriptions.size() >= protocol.maxSubscriptions) {
       connection.close(CloseCodes.POLICY_VIOLATION, "too many subscriptions");
@@ -158,10 +166,10 @@ final class StreamSession implements WsHandler {
     return protocol
         .engine
         .join(request)
-        .thenAcceptAsync(allowed -> afterJoinTriggers(request, allowed), protocol.worker);
+        .thenAcceptAsync(allowed -> afterJoinTriggers(request, since, allowed), protocol.worker);
   }
 
-  private void afterJoinTriggers(JoinRequest request, boolean allowed) {
+  private void afterJoinTriggers(JoinRequest request, Long since, boolean allowed) {
     if (closed) {
       return;
     }
@@ -175,7 +183,11 @@ final class StreamSession implements WsHandler {
     }
     Subscription subscription =
         protocol.engine.subscribe(
-            request.streamName(), request.groupId(), request.itemId(), new Listener());
+            request.streamName(),
+            request.groupId(),
+            request.itemId(),
+            since,
+            new Listener(new GroupKey(request.streamName(), request.groupId())));
     subscriptions.put(request.subscriptionId(), new Active(request, subscription));
   }
 
@@ -231,12 +243,25 @@ final class StreamSession implements WsHandler {
 
   /** One subscription's callbacks; both run on the group's lane, never concurrently per group. */
   private final class Listener implements StreamListener {
+    private final GroupKey group;
+
+    Listener(GroupKey group) {
+      this.group = group;
+    }
+
     @Override
     public void onSnapshot(Snapshot snapshot, boolean resync) {
       // events after the snapshot must reach the client after this sync, even if another
       // subscription of the connection already wrote them before
       lastSent.computeIfPresent(snapshot.group(), (g, seq) -> Math.min(seq, snapshot.seq()));
       send(snapshot.toSyncJson());
+    }
+
+    @Override
+    public void onResumed(long since) {
+      // replayed events after since must reach the client even if another subscription of the
+      // connection already wrote some of them
+      lastSent.computeIfPresent(group, (g, seq) -> Math.min(seq, since));
     }
 
     @Override

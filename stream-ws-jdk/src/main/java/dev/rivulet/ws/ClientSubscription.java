@@ -1,0 +1,230 @@
+package dev.rivulet.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.StreamException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * One subscription of a {@link StreamClient}: the local copy of a group's items (or of one item),
+ * kept current from the sync and every later change, across reconnects. Listeners run on the
+ * client's listener executor (see {@link StreamClient}).
+ */
+public final class ClientSubscription implements AutoCloseable {
+
+  /** One change of the local state. {@code value} is null for a delete. */
+  public record Change(String kind, String itemId, JsonNode value, long seq) {}
+
+  private final StreamClient client;
+  private final String id;
+  private final String stream;
+  private final String group;
+  private final String item;
+  private final Map<String, JsonNode> items = new LinkedHashMap<>();
+  private final List<Consumer<Change>> changeListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<String, JsonNode>> eventListeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private long lastSeq = -1;
+  private int syncs;
+  private long duplicates;
+  private long gaps;
+
+  ClientSubscription(StreamClient client, String id, String stream, String group, String item) {
+    this.client = client;
+    this.id = id;
+    this.stream = stream;
+    this.group = group;
+    this.item = item;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String stream() {
+    return stream;
+  }
+
+  public String group() {
+    return group;
+  }
+
+  /** The item of an item subscription, else null. */
+  public String item() {
+    return item;
+  }
+
+  /**
+   * Completes when the first sync arrived; fails with a {@link StreamException} of code {@code
+   * unauthorized} when the server refused the join.
+   */
+  public CompletableFuture<Void> ready() {
+    return ready;
+  }
+
+  /** A copy of the local state: item id → value, in the server's list order. */
+  public synchronized Map<String, JsonNode> items() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(items));
+  }
+
+  /** The value of an item subscription's item (null when missing). */
+  public synchronized JsonNode value() {
+    return item == null ? null : items.get(item);
+  }
+
+  /** The last {@code seq} seen, or -1 (servers that send no seq). */
+  public synchronized long lastSeq() {
+    return lastSeq;
+  }
+
+  /** How many sync snapshots arrived (1 after joining; more after reconnects without resume). */
+  public synchronized int syncCount() {
+    return syncs;
+  }
+
+  /** Messages dropped because their seq was already applied (0 against a Rivulet server). */
+  public synchronized long duplicateCount() {
+    return duplicates;
+  }
+
+  /**
+   * Times a seq was skipped (events lost); each one makes the subscription re-join for a fresh
+   * sync. 0 against a Rivulet server.
+   */
+  public synchronized long gapCount() {
+    return gaps;
+  }
+
+  public void onChange(Consumer<Change> listener) {
+    changeListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Custom events ({@code stream::send}): listener gets the event type and its data. */
+  public void onEvent(BiConsumer<String, JsonNode> listener) {
+    eventListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Leaves the subscription (idempotent). */
+  @Override
+  public void close() {
+    client.leave(this);
+  }
+
+  String joinMessage() {
+    return message("join", true);
+  }
+
+  String leaveMessage() {
+    return message("leave", false);
+  }
+
+  private synchronized String message(String type, boolean withSince) {
+    ObjectNode msg = StreamClient.object();
+    msg.put("type", type);
+    ObjectNode data = msg.putObject("data");
+    data.put("subscriptionId", id);
+    data.put("streamName", stream);
+    data.put("groupId", group);
+    if (item != null) {
+      data.put("id", item);
+    }
+    if (withSince && lastSeq >= 0) {
+      data.put("since", lastSeq);
+    }
+    return msg.toString();
+  }
+
+  /** Applies one wrapper message of this subscription's group. */
+  void accept(JsonNode msg) {
+    JsonNode event = msg.path("event");
+    String type = event.path("type").asText();
+    JsonNode idNode = msg.get("id");
+    String itemId = idNode == null || idNode.isNull() ? null : idNode.asText();
+    if (item != null && !"unauthorized".equals(type) && !item.equals(itemId)) {
+      return; // another subscription's item
+    }
+    Change change = null;
+    boolean lost = false;
+    synchronized (this) {
+      long seq = msg.has("seq") ? msg.get("seq").asLong() : -1;
+      boolean sync = "sync".equals(type);
+      if (seq >= 0 && !sync && lastSeq >= 0) {
+        if (seq <= lastSeq) {
+          duplicates++;
+          return; // already applied
+        }
+        if (seq > lastSeq + 1 && item == null) {
+          gaps++;
+          lastSeq = -1;
+          lost = true;
+        }
+      }
+      if (lost) {
+        type = "lost";
+      }
+      switch (type) {
+        case "sync" -> applySync(event.path("data"), msg.get("itemIds"));
+        case "create", "update" -> {
+          items.put(itemId, event.path("data"));
+          change = new Change(type, itemId, event.path("data"), seq);
+        }
+        case "delete" -> {
+          items.remove(itemId);
+          change = new Change(type, itemId, null, seq);
+        }
+        case "event" -> {
+          JsonNode custom = event.path("event");
+          String customType = custom.path("type").asText();
+          JsonNode data = custom.path("data");
+          eventListeners.forEach(l -> client.dispatch(() -> l.accept(customType, data)));
+        }
+        case "unauthorized" -> {
+          ready.completeExceptionally(
+              new StreamException("unauthorized", "join of " + stream + "/" + group + " refused"));
+          return;
+        }
+        default -> {
+          // "lost" (and unknown types) change nothing here
+        }
+      }
+      if (seq >= 0 && !lost) {
+        lastSeq = seq;
+      }
+    }
+    if (lost) {
+      client.rejoin(this); // events were lost: ask for a fresh sync (outside our monitor)
+      return;
+    }
+    if (change != null) {
+      Change c = change;
+      changeListeners.forEach(l -> client.dispatch(() -> l.accept(c)));
+    }
+    if ("sync".equals(type)) {
+      ready.complete(null);
+    }
+  }
+
+  private void applySync(JsonNode data, JsonNode ids) {
+    syncs++;
+    items.clear();
+    if (item != null) {
+      if (!data.isNull() && !data.isMissingNode()) {
+        items.put(item, data);
+      }
+      return;
+    }
+    List<JsonNode> values = StreamClient.elements(data);
+    for (int i = 0; i < values.size(); i++) {
+      String key = ids != null && ids.size() == values.size() ? ids.get(i).asText() : "#" + i;
+      items.put(key, values.get(i));
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.rivulet.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.StreamEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stream inspector page in a real headless Chromium (issue 6 §3). */
+class InspectorPageIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  @TempDir Path profile;
+  private StreamEngine engine;
+  private StreamWebSocketServer server;
+  private HeadlessChromium browser;
+
+  @BeforeEach
+  void start() throws Exception {
+    boolean ci = "true".equals(System.getenv("CI"));
+    if (!HeadlessChromium.available()) {
+      assertThat(ci).as("chromium and chromedriver must be installed in CI").isFalse();
+      Assumptions.abort("chromium/chromedriver not installed (bash scripts/test.sh installs them)");
+    }
+    engine = StreamEngine.builder().build();
+    server =
+        StreamWebSocketServer.builder(engine)
+            .port(0)
+            .httpInvoke(true)
+            .inspector(true)
+            .build()
+            .start();
+    browser = new HeadlessChromium(profile);
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return JdkClient.MAPPER.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
+  /** Each shown row as "id=value text". */
+  private List<String> rows() throws Exception {
+    JsonNode rows =
+        browser.script(
+            "return Array.from(document.querySelectorAll('#items tr[data-item-id]'))"
+                + ".map(r => r.dataset.itemId + '=' + r.querySelector('td.item-value').textContent);");
+    List<String> list = new ArrayList<>();
+    rows.forEach(r -> list.add(r.asText()));
+    return list;
+  }
+
+  private String text(String css) throws Exception {
+    return browser
+        .script(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", css)
+        .asText();
+  }
+
+  @Test
+  void pageShowsAGroupLiveAndEditsItThroughInvoke() throws Exception {
+    engine.set("shop", "cart", "apple", json("{\"qty\":1}"));
+    engine.set("shop", "other", "x", json("1"));
+    browser.open("http://127.0.0.1:" + server.port() + "/?stream=shop&group=cart");
+
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> rows().equals(List.of("apple={\"qty\":1}")));
+    await().atMost(WAIT).ignoreExceptions().until(() -> text("#streams").contains("other"));
+    assertThat(text("#state")).isEqualTo("live");
+
+    engine.set("shop", "cart", "pear", json("{\"qty\":2}"));
+    engine.update("shop", "cart", "apple", List.of(dev.rivulet.UpdateOp.increment("qty", 4)));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> rows().equals(List.of("apple={\"qty\":5}", "pear={\"qty\":2}")));
+
+    engine.send("shop", "cart", "checkout", json("{\"total\":12}"), null);
+    await().atMost(WAIT).ignoreExceptions().until(() -> text("#events").contains("checkout"));
+    Files.createDirectories(SCREENSHOTS);
+    browser.screenshot(SCREENSHOTS.resolve("inspector-live.png"));
+
+    String deleteApple = browser.findAll("#items tr[data-item-id='apple'] button.delete").get(0);
+    browser.click(deleteApple);
+    await().atMost(WAIT).until(() -> engine.get("shop", "cart", "apple") == null);
+    await().atMost(WAIT).ignoreExceptions().until(() -> rows().equals(List.of("pear={\"qty\":2}")));
+
+    browser.type(browser.findAll("#edit-id").get(0), "plum");
+    browser.type(browser.findAll("#edit-value").get(0), "{\"qty\":9}");
+    browser.click(browser.findAll("#edit-set").get(0));
+    await()
+        .atMost(WAIT)
+        .until(() -> json("{\"qty\":9}").equals(engine.get("shop", "cart", "plum")));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> rows().equals(List.of("pear={\"qty\":2}", "plum={\"qty\":9}")));
+    browser.screenshot(SCREENSHOTS.resolve("inspector-edited.png"));
+  }
+
+  @Test
+  void pageReconnectsAfterTheServerComesBack() throws Exception {
+    engine.set("s", "g", "a", json("1"));
+    int port = server.port();
+    browser.open("http://127.0.0.1:" + port + "/?stream=s&group=g");
+    await().atMost(WAIT).ignoreExceptions().until(() -> rows().equals(List.of("a=1")));
+    server.close();
+    await().atMost(WAIT).ignoreExceptions().until(() -> !text("#state").equals("live"));
+    engine.set("s", "g", "b", json("2"));
+    server =
+        StreamWebSocketServer.builder(engine)
+            .port(port)
+            .httpInvoke(true)
+            .inspector(true)
+            .build()
+            .start();
+    await().atMost(WAIT).ignoreExceptions().until(() -> rows().equals(List.of("a=1", "b=2")));
+    assertThat(text("#state")).isEqualTo("live");
+  }
+}
