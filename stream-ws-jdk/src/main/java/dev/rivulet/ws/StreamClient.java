@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,6 +76,10 @@ public final class StreamClient implements AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   private final Object lock = new Object();
   private WebSocket socket;
+
+  /** The last queued send: java.net.http.WebSocket allows one outstanding send at a time. */
+  private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
+
   private ConnectionState state = ConnectionState.CONNECTING;
   private Duration backoff;
   private boolean closed;
@@ -151,10 +156,14 @@ public final class StreamClient implements AutoCloseable {
       socket = null;
     }
     if (ws != null) {
-      for (ClientSubscription sub : subscriptions.values()) {
-        ws.sendText(sub.leaveMessage(), true);
+      CompletableFuture<?> tail;
+      synchronized (lock) {
+        for (ClientSubscription sub : subscriptions.values()) {
+          enqueueSend(ws, sub.leaveMessage());
+        }
+        tail = sendTail;
       }
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+      tail.handle((v, e) -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
     }
     setState(ConnectionState.CLOSED);
     scheduler.shutdownNow();
@@ -216,6 +225,7 @@ public final class StreamClient implements AutoCloseable {
                   return;
                 }
                 socket = ws;
+                sendTail = CompletableFuture.completedFuture(null);
                 state = ConnectionState.CONNECTED;
                 backoff = initialBackoff;
                 for (ClientSubscription sub : subscriptions.values()) {
@@ -245,12 +255,25 @@ public final class StreamClient implements AutoCloseable {
     }
   }
 
-  /** Sends one text message; caller holds {@code lock}. Sends are serialized by the socket. */
+  /** Sends one text message after the ones queued before it; caller holds {@code lock}. */
   private void send(String text) {
     WebSocket ws = socket;
     if (ws != null) {
-      ws.sendText(text, true);
+      enqueueSend(ws, text);
     }
+  }
+
+  private void enqueueSend(WebSocket ws, String text) {
+    sendTail =
+        sendTail
+            .handle((v, e) -> null) // a failed send does not stop the next one
+            .thenCompose(v -> ws.sendText(text, true))
+            .whenComplete(
+                (v, e) -> {
+                  if (e != null) {
+                    LOG.debug("send failed: {}", e.toString());
+                  }
+                });
   }
 
   private void setState(ConnectionState next) {
