@@ -21,9 +21,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * A real {@code redis-server} child process on a free 127.0.0.1 port, in a temp directory, without
  * persistence; killed by pid on close. Tests call {@link #requireRedis()} first: without {@code
- * redis-server} they fail when {@code CI=true} and are skipped otherwise.
+ * redis-server} they fail when {@code CI=true} and are skipped otherwise. Shipped in this module's
+ * test-jar for other modules' tests.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final List<String> extraArgs;
@@ -35,7 +36,7 @@ final class RedisServerProcess implements AutoCloseable {
     this.extraArgs = extraArgs;
   }
 
-  static void requireRedis() {
+  public static void requireRedis() {
     boolean present;
     try {
       Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
@@ -81,7 +82,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  static RedisServerProcess start(String... extraArgs) {
+  public static RedisServerProcess start(String... extraArgs) {
     return start(freePort(), extraArgs);
   }
 
@@ -138,7 +139,7 @@ final class RedisServerProcess implements AutoCloseable {
             });
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -150,7 +151,7 @@ final class RedisServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.kv.KvAdapter;
+import dev.rivulet.redis.RedisAdapter;
+import dev.rivulet.redis.RedisServerProcess;
 import dev.rivulet.spi.StorageAdapter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,6 +47,20 @@ class ResumeSoakIT {
                 .history(20_000, Duration.ofMinutes(5))
                 .build(),
         "kv file");
+  }
+
+  @Test
+  void redisClientSeesEverySeqOnceAcrossRandomDisconnects() throws Exception {
+    RedisServerProcess.requireRedis();
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
+      soak(
+          () ->
+              RedisAdapter.builder()
+                  .url(redis.url())
+                  .history(20_000, Duration.ofMinutes(5))
+                  .build(),
+          "redis");
+    }
   }
 
   /** Runs the soak against the store; returns nothing, asserts everything. */
