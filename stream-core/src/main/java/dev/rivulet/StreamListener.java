@@ -18,7 +18,8 @@ public interface StreamListener {
 
   /**
    * Called first instead of {@link #onSnapshot} when a subscription made with {@code since} was
-   * resumed from the group's history: every event after {@code since} follows, in order.
+   * resumed from the group's history, and later when events a transport lost could be recovered
+   * from that history: every event after {@code since} follows, in order.
    */
   default void onResumed(long since) {}
 

@@ -28,6 +28,8 @@ class ResyncTest {
   private static final class FlakyStore implements StorageAdapter {
     final StorageAdapter delegate = StorageAdapter.inMemory();
     final AtomicInteger failures = new AtomicInteger();
+    final AtomicInteger drop = new AtomicInteger();
+    volatile boolean keepHistory;
     final EventTransport transport = EventTransport.inProcess();
     volatile EventSink sink;
 
@@ -42,7 +44,9 @@ class ResyncTest {
 
         @Override
         public void publish(StreamEvent event) {
-          transport.publish(event);
+          if (drop.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+            transport.publish(event);
+          }
         }
 
         @Override
@@ -68,6 +72,16 @@ class ResyncTest {
         throw new IllegalStateException("store unreachable");
       }
       return delegate.snapshot(group);
+    }
+
+    @Override
+    public void remember(StreamEvent event) {
+      delegate.remember(event);
+    }
+
+    @Override
+    public java.util.Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+      return keepHistory ? delegate.eventsSince(group, since) : java.util.Optional.empty();
     }
 
     @Override
@@ -144,6 +158,43 @@ class ResyncTest {
           .until(() -> store.failures.get() == 0 && resyncs.size() == 2);
       assertThat(resyncs).containsExactly(false, true);
       assertThat(data.get(1)).isEqualTo(json("[1]"));
+    }
+  }
+
+  @Test
+  void eventsATransportDroppedAreReplayedFromHistoryWithoutASnapshot() {
+    FlakyStore store = new FlakyStore();
+    store.keepHistory = true;
+    try (StreamEngine engine = StreamEngine.builder().storage(store).build()) {
+      List<String> calls = new CopyOnWriteArrayList<>();
+      engine.subscribe(
+          "s",
+          "g",
+          null,
+          new StreamListener() {
+            @Override
+            public void onSnapshot(Snapshot snapshot, boolean resync) {
+              calls.add("snapshot@" + snapshot.seq() + (resync ? " resync" : ""));
+            }
+
+            @Override
+            public void onResumed(long since) {
+              calls.add("resumed@" + since);
+            }
+
+            @Override
+            public void onEvent(StreamEvent event) {
+              calls.add("event " + event.seq());
+            }
+          });
+      engine.set("s", "g", "a", json("1"));
+      store.drop.set(2); // the transport loses seq 2 and 3
+      engine.set("s", "g", "a", json("2"));
+      engine.set("s", "g", "b", json("3"));
+      engine.set("s", "g", "a", json("4"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 6);
+      assertThat(calls)
+          .containsExactly("snapshot@0", "event 1", "resumed@1", "event 2", "event 3", "event 4");
     }
   }
 }

@@ -29,14 +29,15 @@ import org.slf4j.LoggerFactory;
  * <p>Race-free hand-off: a new subscription is registered (buffering) before its snapshot is taken;
  * the snapshot is then delivered on the group's lane, followed by the buffered and later events
  * whose {@code seq} is above the snapshot's. Each subscription checks that {@code seq} advances by
- * exactly one; on a gap (a transport lost events) it takes a fresh snapshot and says so.
+ * exactly one; on a gap (a transport lost events) it replays the missed events from the store's
+ * history when it still holds them, else takes a fresh snapshot, and tells the listener which.
  */
 final class EventHub implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
-
-  private final ConcurrentHashMap<GroupKey, List<Sub>> groups = new ConcurrentHashMap<>();
   private static final long RETRY_FIRST_MILLIS = 50;
   private static final long RETRY_MAX_MILLIS = 5_000;
+
+  private final ConcurrentHashMap<GroupKey, List<Sub>> groups = new ConcurrentHashMap<>();
 
   private final Executor executor;
   private final KeyedSerialExecutor<GroupKey> lanes;
@@ -217,8 +218,14 @@ final class EventHub implements EventSink {
         return;
       }
       try {
-        start(snapshots.apply(group, itemId), true);
-        failedResyncs = 0;
+        Optional<List<StreamEvent>> missed = history.apply(group, lastSeq);
+        if (missed.isPresent()) {
+          failedResyncs = 0;
+          resume(lastSeq, missed.get()); // the store still holds what was missed: replay it
+        } else {
+          start(snapshots.apply(group, itemId), true);
+          failedResyncs = 0;
+        }
       } catch (RuntimeException e) {
         failedResyncs++;
         long delay = Math.min(RETRY_MAX_MILLIS, RETRY_FIRST_MILLIS << Math.min(failedResyncs, 10));
