@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +37,8 @@ final class EventHub implements EventSink {
   private static final long RETRY_FIRST_MILLIS = 50;
   private static final long RETRY_MAX_MILLIS = 5_000;
 
-  private final ConcurrentHashMap<GroupKey, List<Sub>> groups = new ConcurrentHashMap<>();
+  /** Subscribers by group: concurrent sets, so joining and leaving cost O(1) at any size. */
+  private final ConcurrentHashMap<GroupKey, Set<Sub>> groups = new ConcurrentHashMap<>();
 
   private final Executor executor;
   private final KeyedSerialExecutor<GroupKey> lanes;
@@ -72,7 +73,7 @@ final class EventHub implements EventSink {
         group,
         (g, subs) -> {
           if (subs == null) {
-            subs = new CopyOnWriteArrayList<>();
+            subs = ConcurrentHashMap.newKeySet();
             transport.subscribe(g);
           }
           subs.add(sub);
@@ -127,9 +128,9 @@ final class EventHub implements EventSink {
     }
   }
 
-  private List<Sub> subscribers(GroupKey group) {
-    List<Sub> subs = groups.get(group);
-    return subs == null ? List.of() : subs;
+  private Set<Sub> subscribers(GroupKey group) {
+    Set<Sub> subs = groups.get(group);
+    return subs == null ? Set.of() : subs;
   }
 
   private void remove(Sub sub) {

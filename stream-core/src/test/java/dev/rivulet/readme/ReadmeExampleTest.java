@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.UpdateOp;
-import java.nio.file.Files;
+import dev.rivulet.testkit.ReadmeSnippets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,16 +33,8 @@ class ReadmeExampleTest {
 
   @Test
   void readmeShowsExactlyThisExample() throws Exception {
-    String source =
-        Files.readString(Path.of("src/test/java/dev/rivulet/readme/ReadmeExampleTest.java"));
-    String body =
-        source.substring(
-            source.indexOf("// README example: begin"), source.indexOf("// README example: end"));
-    List<String> lines = body.lines().skip(2).map(String::strip).filter(l -> !l.isEmpty()).toList();
-    String readme = Files.readString(Path.of("..", "README.md"));
-    assertThat(lines).hasSizeGreaterThan(4);
-    for (String line : lines.subList(0, lines.size() - 2)) {
-      assertThat(readme).as("README shows the example line").contains(line);
-    }
+    ReadmeSnippets.assertReadmeShows(
+        Path.of("src/test/java/dev/rivulet/readme/ReadmeExampleTest.java"),
+        Path.of("..", "README.md"));
   }
 }
