@@ -73,4 +73,9 @@ final class Recorder implements StreamListener {
   synchronized boolean resynced() {
     return snapshots.contains(true);
   }
+
+  /** Brought back after a loss: by a fresh snapshot or by a replay from the history. */
+  synchronized boolean recovered() {
+    return resynced() || !resumed.isEmpty();
+  }
 }

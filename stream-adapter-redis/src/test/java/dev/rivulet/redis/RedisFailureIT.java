@@ -102,7 +102,7 @@ class RedisFailureIT {
     server.launch();
     writeAfterRecovery();
     assertSubscriberConverges();
-    assertThat(seen.resynced()).isTrue();
+    assertThat(seen.recovered()).isTrue();
   }
 
   @Test
@@ -118,7 +118,7 @@ class RedisFailureIT {
     }
     writeAfterRecovery();
     assertSubscriberConverges();
-    assertThat(seen.resynced()).isTrue();
+    assertThat(seen.recovered()).isTrue();
   }
 
   @Test

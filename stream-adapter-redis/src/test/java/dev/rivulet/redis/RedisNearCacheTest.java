@@ -109,7 +109,7 @@ class RedisNearCacheTest {
       try (Jedis admin = server.jedis()) {
         admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
       }
-      await().atMost(Duration.ofSeconds(10)).until(seen::resynced);
+      await().atMost(Duration.ofSeconds(10)).until(seen::recovered);
       // reconnected and re-subscribed: the group is cacheable again, but the old entry is gone
       assertThat(cached.get("s", "g", "x")).isEqualTo(IntNode.valueOf(7));
     }

@@ -13,6 +13,7 @@ import dev.rivulet.Trigger;
 import dev.rivulet.TriggerType;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.kv.KvAdapter;
+import dev.rivulet.testkit.ReadmeSnippets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,12 @@ class StreamClientTest {
     engine.set("orders", "open", "o-1", IntNode.valueOf(5));
     StreamWebSocketServer server = serve(engine, 0);
     assertThat(readmeExample(server.port())).containsExactly(Map.entry("o-1", IntNode.valueOf(5)));
+  }
+
+  @Test
+  void readmeShowsTheClientExample() throws Exception {
+    ReadmeSnippets.assertReadmeShows(
+        Path.of("src/test/java/dev/rivulet/ws/StreamClientTest.java"), Path.of("..", "README.md"));
   }
 
   @Test
