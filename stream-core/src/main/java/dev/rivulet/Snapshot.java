@@ -38,18 +38,7 @@ public record Snapshot(
    */
   public ObjectNode toSyncJson() {
     ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("type", "stream");
-    node.put("timestamp", timestamp);
-    node.put("streamName", group.stream());
-    node.put("groupId", group.group());
-    if (itemId == null) {
-      node.putNull("id");
-    } else {
-      node.put("id", itemId);
-    }
-    ObjectNode event = node.putObject("event");
-    event.put("type", "sync");
-    event.set("data", data);
+    Json.wrapper(node, timestamp, group, itemId, "sync").set("data", data);
     node.put("seq", seq);
     if (itemId == null && items.size() == data.size()) {
       ArrayNode ids = node.putArray("itemIds");

@@ -195,17 +195,7 @@ public final class StreamEvent {
 
   private ObjectNode buildJson() {
     ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("type", "stream");
-    node.put("timestamp", timestamp);
-    node.put("streamName", group.stream());
-    node.put("groupId", group.group());
-    if (itemId == null) {
-      node.putNull("id");
-    } else {
-      node.put("id", itemId);
-    }
-    ObjectNode event = node.putObject("event");
-    event.put("type", kind.wireName());
+    ObjectNode event = Json.wrapper(node, timestamp, group, itemId, kind.wireName());
     if (kind == Kind.EVENT) {
       ObjectNode inner = event.putObject("event");
       inner.put("type", eventType);

@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.spi.Change;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.EventTransport;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
-import dev.rivulet.spi.ItemUpdater;
-import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
+import dev.rivulet.testkit.ForwardingStorageAdapter;
 import java.time.Duration;
 import java.util.List;
-import java.util.SortedMap;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,14 +21,20 @@ import org.junit.jupiter.api.Test;
 /** When a transport reports lost events, subscribers are brought back to the stored state. */
 class ResyncTest {
 
-  /** The in-memory store whose snapshots fail while {@code failures} is positive. */
-  private static final class FlakyStore implements StorageAdapter {
-    final StorageAdapter delegate = StorageAdapter.inMemory();
+  /**
+   * The in-memory store whose snapshots fail while {@code failures} is positive, whose transport
+   * drops the next {@code drop} events, and which keeps history only when asked.
+   */
+  private static final class FlakyStore extends ForwardingStorageAdapter {
     final AtomicInteger failures = new AtomicInteger();
     final AtomicInteger drop = new AtomicInteger();
+    final EventTransport inner = EventTransport.inProcess();
     volatile boolean keepHistory;
-    final EventTransport transport = EventTransport.inProcess();
     volatile EventSink sink;
+
+    FlakyStore() {
+      super(StorageAdapter.inMemory());
+    }
 
     @Override
     public EventTransport transport() {
@@ -39,29 +42,29 @@ class ResyncTest {
         @Override
         public void start(EventSink s) {
           sink = s;
-          transport.start(s);
+          inner.start(s);
         }
 
         @Override
         public void publish(StreamEvent event) {
           if (drop.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
-            transport.publish(event);
+            inner.publish(event);
           }
         }
 
         @Override
         public void subscribe(GroupKey group) {
-          transport.subscribe(group);
+          inner.subscribe(group);
         }
 
         @Override
         public void unsubscribe(GroupKey group) {
-          transport.unsubscribe(group);
+          inner.unsubscribe(group);
         }
 
         @Override
         public void close() {
-          transport.close();
+          inner.close();
         }
       };
     }
@@ -75,58 +78,8 @@ class ResyncTest {
     }
 
     @Override
-    public void remember(StreamEvent event) {
-      delegate.remember(event);
-    }
-
-    @Override
-    public java.util.Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
-      return keepHistory ? delegate.eventsSince(group, since) : java.util.Optional.empty();
-    }
-
-    @Override
-    public JsonNode get(GroupKey group, String item) {
-      return delegate.get(group, item);
-    }
-
-    @Override
-    public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
-      return delegate.set(group, item, value, listener);
-    }
-
-    @Override
-    public Change delete(GroupKey group, String item, CommitListener listener) {
-      return delegate.delete(group, item, listener);
-    }
-
-    @Override
-    public Change update(GroupKey group, String item, ItemUpdater updater, CommitListener l) {
-      return delegate.update(group, item, updater, l);
-    }
-
-    @Override
-    public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
-      return delegate.send(group, item, notice, listener);
-    }
-
-    @Override
-    public List<JsonNode> list(GroupKey group) {
-      return delegate.list(group);
-    }
-
-    @Override
-    public List<String> listGroups(String stream) {
-      return delegate.listGroups(stream);
-    }
-
-    @Override
-    public SortedMap<String, List<String>> listAll() {
-      return delegate.listAll();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+    public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+      return keepHistory ? delegate.eventsSince(group, since) : Optional.empty();
     }
   }
 

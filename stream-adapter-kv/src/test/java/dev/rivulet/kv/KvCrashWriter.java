@@ -9,17 +9,16 @@ import dev.rivulet.UpdateOp;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
-import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
+import dev.rivulet.testkit.ForwardingStorageAdapter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SortedMap;
 import java.util.SplittableRandom;
 
 /**
@@ -120,68 +119,37 @@ public final class KvCrashWriter {
   }
 
   /** Remembers the change each thread's last write committed. */
-  static final class Recording implements StorageAdapter {
+  static final class Recording extends ForwardingStorageAdapter {
     final ThreadLocal<Change> last = new ThreadLocal<>();
-    private final StorageAdapter delegate;
 
     Recording(StorageAdapter delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
-    private Change remember(Change change) {
+    private Change record(Change change) {
       last.set(change);
       return change;
     }
 
     @Override
-    public JsonNode get(GroupKey group, String item) {
-      return delegate.get(group, item);
-    }
-
-    @Override
     public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
-      return remember(delegate.set(group, item, value, listener));
+      return record(delegate.set(group, item, value, listener));
     }
 
     @Override
     public Change delete(GroupKey group, String item, CommitListener listener) {
-      return remember(delegate.delete(group, item, listener));
+      return record(delegate.delete(group, item, listener));
     }
 
     @Override
     public Change update(
         GroupKey group, String item, ItemUpdater updater, CommitListener listener) {
-      return remember(delegate.update(group, item, updater, listener));
+      return record(delegate.update(group, item, updater, listener));
     }
 
     @Override
     public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
-      return remember(delegate.send(group, item, notice, listener));
-    }
-
-    @Override
-    public List<JsonNode> list(GroupKey group) {
-      return delegate.list(group);
-    }
-
-    @Override
-    public GroupSnapshot snapshot(GroupKey group) {
-      return delegate.snapshot(group);
-    }
-
-    @Override
-    public List<String> listGroups(String stream) {
-      return delegate.listGroups(stream);
-    }
-
-    @Override
-    public SortedMap<String, List<String>> listAll() {
-      return delegate.listAll();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+      return record(delegate.send(group, item, notice, listener));
     }
   }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.spi.GroupKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -49,6 +51,25 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The reference's wrapper message around one event, without the event's payload: {@code
+   * {"type":"stream","timestamp":…,"streamName":…,"groupId":…,"id":item-or-null,
+   * "event":{"type":eventType}}}. Callers add to the {@code event} object, which is returned.
+   */
+  public static ObjectNode wrapper(
+      ObjectNode root, long timestamp, GroupKey group, String itemId, String eventType) {
+    root.put("type", "stream");
+    root.put("timestamp", timestamp);
+    root.put("streamName", group.stream());
+    root.put("groupId", group.group());
+    if (itemId == null) {
+      root.putNull("id");
+    } else {
+      root.put("id", itemId);
+    }
+    return root.putObject("event").put("type", eventType);
   }
 
   /** The type name the reference uses in messages: null, boolean, number, string, array, object. */
