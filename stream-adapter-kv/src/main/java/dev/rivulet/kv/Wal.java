@@ -5,10 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +39,19 @@ final class Wal implements AutoCloseable {
   // guarded by lock
   private Buf pending = new Buf();
   private Buf spare = new Buf();
+  private List<Thread> pendingWaiters = new ArrayList<>();
+  private List<Thread> spareWaiters = new ArrayList<>();
   private long appended;
-  private long written;
-  private long durable;
-  private IOException failure;
+  // written under lock by the I/O thread; writers poll them without the lock while parked
+  private volatile long written;
+  private volatile long durable;
+  private volatile IOException failure;
+  private volatile boolean finished;
   private boolean closing;
-  private boolean finished;
+
+  /** The writers of the batch being written (I/O thread only). */
+  private List<Thread> inFlightWaiters = List.of();
+
   private long rollsRequested;
   private long rollsDone;
   private long rolledTo;
@@ -89,6 +99,7 @@ final class Wal implements AutoCloseable {
    * @throws IOException when it could not be persisted; nothing of it was acknowledged
    */
   void write(byte[] record) throws IOException {
+    long lsn;
     lock.lock();
     try {
       if (failure != null) {
@@ -99,19 +110,22 @@ final class Wal implements AutoCloseable {
       }
       pending.add(record);
       appended += record.length;
-      long lsn = appended;
+      lsn = appended;
+      pendingWaiters.add(Thread.currentThread());
       work.signal();
-      while ((mode == KvAdapter.Fsync.ALWAYS ? durable : written) < lsn) {
-        if (failure != null) {
-          throw new IOException(failure.getMessage(), failure);
-        }
-        if (finished) {
-          throw new IOException("the store was closed before the write completed");
-        }
-        done.awaitUninterruptibly();
-      }
     } finally {
       lock.unlock();
+    }
+    // Park until the I/O thread unparks this batch's writers: no lock convoy on wake-up.
+    while ((mode == KvAdapter.Fsync.ALWAYS ? durable : written) < lsn) {
+      IOException failed = failure;
+      if (failed != null) {
+        throw new IOException(failed.getMessage(), failed);
+      }
+      if (finished) {
+        throw new IOException("the store was closed before the write completed");
+      }
+      LockSupport.park(this);
     }
   }
 
@@ -172,14 +186,18 @@ final class Wal implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
       LOG.error("kv log in {} failed; no further writes are accepted", dir, e);
+      List<Thread> waiting;
       lock.lock();
       try {
         failure = io;
         finished = true;
         done.signalAll();
+        waiting = new ArrayList<>(pendingWaiters);
       } finally {
         lock.unlock();
       }
+      waiting.addAll(inFlightWaiters);
+      waiting.forEach(LockSupport::unpark);
       closeQuietly();
     }
   }
@@ -190,6 +208,7 @@ final class Wal implements AutoCloseable {
       long batchEnd;
       boolean roll;
       boolean closeNow;
+      boolean drained;
       lock.lock();
       try {
         while (pending.size == 0 && rollsRequested == rollsDone && !closing && !batchForceDue()) {
@@ -202,6 +221,9 @@ final class Wal implements AutoCloseable {
         batch = pending;
         pending = spare;
         spare = null;
+        inFlightWaiters = pendingWaiters;
+        pendingWaiters = spareWaiters;
+        spareWaiters = null;
         batchEnd = appended;
         roll = rollsRequested != rollsDone;
         closeNow = closing;
@@ -250,16 +272,28 @@ final class Wal implements AutoCloseable {
         }
         batch.size = 0;
         spare = batch;
-        boolean drained = closeNow && pending.size == 0;
+        drained = closeNow && pending.size == 0;
         if (drained) {
           finished = true;
         }
-        done.signalAll();
-        if (drained) {
-          break;
+        if (roll || drained) {
+          done.signalAll(); // only snapshot rolls wait on the condition; writers are unparked
         }
       } finally {
         lock.unlock();
+      }
+      List<Thread> woken = inFlightWaiters;
+      woken.forEach(LockSupport::unpark);
+      woken.clear();
+      inFlightWaiters = List.of();
+      lock.lock();
+      try {
+        spareWaiters = woken;
+      } finally {
+        lock.unlock();
+      }
+      if (drained) {
+        break;
       }
     }
     channel.close();
