@@ -1,5 +1,6 @@
 package dev.rivulet.redis;
 
+import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.StorageAdapter;
 import dev.rivulet.testkit.StorageAdapterContract;
 import org.junit.jupiter.api.AfterAll;

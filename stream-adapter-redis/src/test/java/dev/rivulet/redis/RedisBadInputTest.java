@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamException;
+import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.rivulet.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.rivulet.redis.testing.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamException;
 import dev.rivulet.Subscription;
+import dev.rivulet.redis.testing.RedisServerProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -12,6 +12,7 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
 import dev.rivulet.Trigger;
 import dev.rivulet.TriggerType;
+import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.GroupKey;
 import java.time.Duration;
 import java.util.ArrayList;

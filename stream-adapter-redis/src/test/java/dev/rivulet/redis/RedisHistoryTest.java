@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
+import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.Subscription;
+import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.GroupKey;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -8,7 +8,7 @@ import dev.rivulet.StreamEngine;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.kv.KvAdapter;
 import dev.rivulet.redis.RedisAdapter;
-import dev.rivulet.redis.RedisServerProcess;
+import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.StorageAdapter;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.rivulet.redis;
+package dev.rivulet.redis.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -57,7 +57,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -67,7 +67,7 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /** A free port below 55535 whose Cluster bus port (port + 10000) is free too. */
-  static int freeClusterPort() {
+  public static int freeClusterPort() {
     java.util.Random random = new java.util.Random();
     while (true) {
       int port = 20000 + random.nextInt(20000);
@@ -86,7 +86,7 @@ public final class RedisServerProcess implements AutoCloseable {
     return start(freePort(), extraArgs);
   }
 
-  static RedisServerProcess start(int port, String... extraArgs) {
+  public static RedisServerProcess start(int port, String... extraArgs) {
     requireRedis();
     try {
       Path dir = Files.createTempDirectory("rivulet-redis-");
@@ -99,7 +99,7 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts the server process (again, on the same port and directory). */
-  void launch() {
+  public void launch() {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -143,11 +143,11 @@ public final class RedisServerProcess implements AutoCloseable {
     return port;
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -155,12 +155,12 @@ public final class RedisServerProcess implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
-  Jedis jedis() {
+  public Jedis jedis() {
     return new Jedis("127.0.0.1", port, 5000);
   }
 
   /** {@code SHUTDOWN NOSAVE} and wait for the process to exit. */
-  void shutdownNoSave() {
+  public void shutdownNoSave() {
     try (Jedis jedis = jedis()) {
       jedis.shutdown();
     } catch (RuntimeException expected) {
@@ -180,7 +180,7 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Sends a signal ({@code STOP}, {@code CONT}) to the server process. */
-  void signal(String name) {
+  public void signal(String name) {
     try {
       Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).start();
       kill.waitFor(10, TimeUnit.SECONDS);
