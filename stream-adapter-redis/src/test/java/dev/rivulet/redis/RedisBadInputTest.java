@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamException;
+import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
@@ -13,36 +14,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** Bad configuration, foreign data and refusing servers get clear errors and lose nothing. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisBadInputTest {
-  private static RedisServerProcess server;
-
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServerProcess.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void flush() {
-    try (Jedis jedis = server.jedis()) {
-      jedis.flushAll();
-    }
-  }
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
   private static StreamException thrown(Runnable call) {
     try {
@@ -110,12 +90,11 @@ class RedisBadInputTest {
 
   @Test
   void valueThatIsNotJsonIsAGetErrorNamingTheKeyAndOtherItemsStayReadable() {
-    try (StreamEngine engine =
-        StreamEngine.builder().storage(RedisAdapter.builder().url(server.url()).build()).build()) {
+    try (StreamEngine engine = redis.engine()) {
       engine.set("s", "g", "good", IntNode.valueOf(7));
       Keys keys = new Keys("rivulet");
       GroupKey g = new GroupKey("s", "g");
-      try (Jedis jedis = server.jedis()) {
+      try (Jedis jedis = redis.jedis()) {
         jedis.hset(keys.items(g), "bad", "{not json");
         jedis.zadd(keys.order(g), 99, "bad");
       }
@@ -139,55 +118,57 @@ class RedisBadInputTest {
 
   @Test
   void foreignKeysInTheSameDatabaseAreNeverListed() {
-    try (Jedis jedis = server.jedis()) {
+    try (Jedis jedis = redis.jedis()) {
       jedis.hset("stream:orders:g", "i", "1");
       jedis.set("rivulet:{x}:items", "junk");
       jedis.zadd("other:streams", 0, "ghost");
     }
-    try (StorageAdapter redis = RedisAdapter.builder().url(server.url()).build()) {
-      redis.set(new GroupKey("mine", "g"), "i", IntNode.valueOf(1), c -> {});
-      assertThat(redis.listAll()).containsOnlyKeys("mine");
-      assertThat(redis.listGroups("orders")).isEmpty();
+    try (StorageAdapter adapter = redis.adapter()) {
+      adapter.set(new GroupKey("mine", "g"), "i", IntNode.valueOf(1), c -> {});
+      assertThat(adapter.listAll()).containsOnlyKeys("mine");
+      assertThat(adapter.listGroups("orders")).isEmpty();
     }
   }
 
   @Test
   void outOfMemoryReplyIsASetErrorWithTheRedisMessageAndNothingIsCommitted() {
-    try (StorageAdapter redis = RedisAdapter.builder().url(server.url()).build();
-        Jedis jedis = server.jedis()) {
+    try (StorageAdapter adapter = redis.adapter();
+        Jedis jedis = redis.jedis()) {
       GroupKey g = new GroupKey("s", "g");
-      redis.set(g, "i", IntNode.valueOf(1), c -> {});
+      adapter.set(g, "i", IntNode.valueOf(1), c -> {});
       jedis.configSet("maxmemory", "1");
       AtomicInteger told = new AtomicInteger();
       try {
-        assertThatThrownBy(() -> redis.set(g, "i", IntNode.valueOf(2), c -> told.incrementAndGet()))
+        assertThatThrownBy(
+                () -> adapter.set(g, "i", IntNode.valueOf(2), c -> told.incrementAndGet()))
             .isInstanceOf(StreamException.class)
             .hasMessageContaining("OOM")
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_SET_ERROR");
         assertThatThrownBy(
-                () -> redis.update(g, "i", v -> IntNode.valueOf(3), c -> told.incrementAndGet()))
+                () -> adapter.update(g, "i", v -> IntNode.valueOf(3), c -> told.incrementAndGet()))
             .hasMessageContaining("OOM");
-        assertThat(redis.get(g, "i")).isEqualTo(IntNode.valueOf(1));
-        assertThat(redis.list(g)).containsExactly(IntNode.valueOf(1));
+        assertThat(adapter.get(g, "i")).isEqualTo(IntNode.valueOf(1));
+        assertThat(adapter.list(g)).containsExactly(IntNode.valueOf(1));
       } finally {
         jedis.configSet("maxmemory", "0");
       }
       assertThat(told).hasValue(0);
-      assertThat(redis.snapshot(g).seq()).isEqualTo(1);
+      assertThat(adapter.snapshot(g).seq()).isEqualTo(1);
     }
   }
 
   @Test
   void readOnlyReplicaReplyIsASetErrorWithTheRedisMessage() {
     try (RedisServerProcess replica =
-            RedisServerProcess.start("--replicaof", "127.0.0.1", String.valueOf(server.port()));
-        StorageAdapter redis = RedisAdapter.builder().url(replica.url()).build()) {
+            RedisServerProcess.start(
+                "--replicaof", "127.0.0.1", String.valueOf(redis.server().port()));
+        StorageAdapter adapter = RedisAdapter.builder().url(replica.url()).build()) {
       AtomicInteger told = new AtomicInteger();
       StreamException e =
           thrown(
               () ->
-                  redis.set(
+                  adapter.set(
                       new GroupKey("s", "g"),
                       "i",
                       IntNode.valueOf(1),

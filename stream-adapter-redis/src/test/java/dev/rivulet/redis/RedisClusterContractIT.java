@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rivulet.StreamEngine;
 import dev.rivulet.Subscription;
+import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.StorageAdapter;
 import dev.rivulet.testkit.StorageAdapterContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The core adapter contract on a real 3-node Redis Cluster, plus cross-instance fan-out over
@@ -25,30 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // engines are held open by try-with-resources
 class RedisClusterContractIT extends StorageAdapterContract {
-  private static RedisClusterProcess cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisClusterProcess.start();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final RedisExtension cluster = RedisExtension.clusterPerClass();
 
   @Override
   protected StorageAdapter createAdapter() {
-    cluster.flushAll();
-    return RedisAdapter.builder().cluster(cluster.seeds()).build();
+    return cluster.adapter(); // on nodes emptied before each test
   }
 
   private static StreamEngine engine() {
-    return StreamEngine.builder()
-        .storage(RedisAdapter.builder().cluster(cluster.seeds()).build())
-        .build();
+    return cluster.engine();
   }
 
   @Test
@@ -86,26 +68,12 @@ class RedisClusterContractIT extends StorageAdapterContract {
   void incrementsFromTwoInstancesEndExactOnCluster() throws Exception {
     try (StreamEngine a = engine();
         StreamEngine b = engine()) {
-      ExecutorService pool = Executors.newFixedThreadPool(16);
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < 16; t++) {
-          StreamEngine engine = t % 2 == 0 ? a : b;
-          futures.add(
-              pool.submit(
-                  () -> {
-                    for (int i = 0; i < 25; i++) {
-                      engine.invoke(
-                          "stream::update", RedisFanOutTest.incrementInput("s", "c", "n"));
-                    }
-                  }));
-        }
-        for (Future<?> f : futures) {
-          f.get(90, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      RedisCrossInstanceOrderTest.hammer(
+          16,
+          25,
+          (t, i) ->
+              (t % 2 == 0 ? a : b)
+                  .invoke("stream::update", RedisFanOutTest.incrementInput("s", "c", "n")));
       assertThat(b.get("s", "c", "n").get("n").asLong()).isEqualTo(400);
     }
   }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
-import dev.rivulet.redis.testing.RedisServerProcess;
+import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
@@ -31,13 +30,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.Jedis;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three engines on one real Redis: writers on A and B, a subscriber on C that must see every event
@@ -46,39 +42,16 @@ import redis.clients.jedis.Jedis;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @SuppressWarnings("try") // subscriptions are held open by try-with-resources
 class RedisCrossInstanceOrderTest {
-  static final ObjectMapper MAPPER = new ObjectMapper();
-  private static RedisServerProcess server;
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
   private StreamEngine a;
   private StreamEngine b;
   private StreamEngine c;
 
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServerProcess.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
   void engines() {
-    try (Jedis jedis = server.jedis()) {
-      jedis.flushAll();
-    }
-    a = RedisFanOutTest.engine(server.url());
-    b = RedisFanOutTest.engine(server.url());
-    c = RedisFanOutTest.engine(server.url());
-  }
-
-  @AfterEach
-  void close() {
-    a.close();
-    b.close();
-    c.close();
+    a = redis.engine();
+    b = redis.engine();
+    c = redis.engine();
   }
 
   /** A job per thread: {@code ops} operations of {@code op(thread, i)}. */
@@ -111,7 +84,7 @@ class RedisCrossInstanceOrderTest {
   }
 
   static JsonNode ping(int thread, int i) {
-    ObjectNode node = MAPPER.createObjectNode();
+    ObjectNode node = RedisFanOutTest.MAPPER.createObjectNode();
     node.put("t", thread);
     node.put("i", i);
     return node;
@@ -182,8 +155,8 @@ class RedisCrossInstanceOrderTest {
   @Test
   void oneGroupHammeredFromSixteenThreadsOnTwoInstancesKeepsListenersOrdered() throws Exception {
     GroupKey g = new GroupKey("s", "hot");
-    try (StorageAdapter x = RedisAdapter.builder().url(server.url()).build();
-        StorageAdapter y = RedisAdapter.builder().url(server.url()).build()) {
+    try (StorageAdapter x = redis.adapter();
+        StorageAdapter y = redis.adapter()) {
       OrderChecker onX = new OrderChecker();
       OrderChecker onY = new OrderChecker();
       List<Change> returned = Collections.synchronizedList(new ArrayList<>());
@@ -228,7 +201,7 @@ class RedisCrossInstanceOrderTest {
     CountDownLatch inUpdater = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (StorageAdapter x = RedisAdapter.builder().url(server.url()).build()) {
+    try (StorageAdapter x = redis.adapter()) {
       List<Long> seqs = Collections.synchronizedList(new ArrayList<>());
       CommitListener record = c -> seqs.add(c.seq());
       Future<Change> slow =

@@ -6,15 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamException;
-import dev.rivulet.Subscription;
+import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.redis.testing.RedisServerProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 
@@ -25,19 +25,19 @@ import redis.clients.jedis.Protocol;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedisFailureIT {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
+  @RegisterExtension final RedisExtension redis = RedisExtension.perTest();
   private RedisServerProcess server;
   private StreamEngine a;
   private StreamEngine b;
   private Recorder seen;
-  private Subscription subscription;
 
   @BeforeEach
   void start() throws Exception {
-    server = RedisServerProcess.start();
+    server = redis.server();
     a = engine();
     b = engine();
     seen = new Recorder();
-    subscription = b.subscribe("s", "g", null, seen);
+    redis.closeAfterTest(b.subscribe("s", "g", null, seen));
     assertThat(seen.firstSnapshot.await(10, TimeUnit.SECONDS)).isTrue();
     for (int i = 1; i <= 5; i++) {
       a.set("s", "g", "i" + i, RedisFanOutTest.item("i" + i, i));
@@ -45,18 +45,8 @@ class RedisFailureIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.lastSeq == 5);
   }
 
-  @AfterEach
-  void stop() {
-    subscription.close();
-    a.close();
-    b.close();
-    server.close();
-  }
-
   private StreamEngine engine() {
-    return StreamEngine.builder()
-        .storage(RedisAdapter.builder().url(server.url()).timeout(TIMEOUT).build())
-        .build();
+    return redis.engine(builder -> builder.timeout(TIMEOUT));
   }
 
   private static void assertFailsQuickly(String code, Runnable call) {

@@ -12,70 +12,36 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
 import dev.rivulet.Trigger;
 import dev.rivulet.TriggerType;
-import dev.rivulet.redis.testing.RedisServerProcess;
+import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.GroupKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 
 /** Two engines on one real Redis behave like one: events, order, atomic updates, triggers. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @SuppressWarnings("try") // subscriptions are held open by try-with-resources
 class RedisFanOutTest {
   static final ObjectMapper MAPPER = new ObjectMapper();
-  private static RedisServerProcess server;
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
   private StreamEngine a;
   private StreamEngine b;
 
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServerProcess.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
   void engines() {
-    try (Jedis jedis = server.jedis()) {
-      jedis.flushAll();
-    }
-    a = engine();
-    b = engine();
-  }
-
-  @AfterEach
-  void close() {
-    a.close();
-    b.close();
-  }
-
-  static StreamEngine engine() {
-    return engine(server.url());
-  }
-
-  static StreamEngine engine(String url) {
-    return StreamEngine.builder().storage(RedisAdapter.builder().url(url).build()).build();
+    a = redis.engine();
+    b = redis.engine();
   }
 
   static JsonNode item(String id, int n) {
@@ -123,25 +89,11 @@ class RedisFanOutTest {
   @Test
   void incrementsFromTwoInstancesAndSixteenThreadsEndExact() throws Exception {
     int perThread = 40;
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < 16; t++) {
-        StreamEngine engine = t % 2 == 0 ? a : b;
-        futures.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < perThread; i++) {
-                    engine.invoke("stream::update", incrementInput("s", "counter", "c"));
-                  }
-                }));
-      }
-      for (Future<?> f : futures) {
-        f.get(90, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    RedisCrossInstanceOrderTest.hammer(
+        16,
+        perThread,
+        (t, i) ->
+            (t % 2 == 0 ? a : b).invoke("stream::update", incrementInput("s", "counter", "c")));
     assertThat(b.get("s", "counter", "c").get("n").asLong()).isEqualTo(16L * perThread);
     assertThat(a.snapshot("s", "counter", null).seq()).isEqualTo(16L * perThread);
   }
@@ -180,11 +132,8 @@ class RedisFanOutTest {
   }
 
   private static long numSub(String channel) {
-    try (Jedis jedis = server.jedis()) {
-      List<?> reply =
-          (List<?>)
-              jedis.sendCommand(
-                  redis.clients.jedis.Protocol.Command.PUBSUB, "SHARDNUMSUB", channel);
+    try (Jedis jedis = redis.jedis()) {
+      List<?> reply = (List<?>) jedis.sendCommand(Protocol.Command.PUBSUB, "SHARDNUMSUB", channel);
       return (Long) reply.get(1);
     }
   }
@@ -229,7 +178,7 @@ class RedisFanOutTest {
 
   @Test
   void slowLocalConsumerDoesNotGetThePubSubConnectionKilled() throws Exception {
-    try (Jedis jedis = server.jedis()) {
+    try (Jedis jedis = redis.jedis()) {
       jedis.configSet("client-output-buffer-limit", "pubsub 262144 131072 1");
     }
     try {
@@ -249,7 +198,7 @@ class RedisFanOutTest {
         assertThat(slow.resynced()).isFalse();
       }
     } finally {
-      try (Jedis jedis = server.jedis()) {
+      try (Jedis jedis = redis.jedis()) {
         jedis.configSet("client-output-buffer-limit", "pubsub 33554432 8388608 60");
       }
     }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
-import dev.rivulet.redis.testing.RedisServerProcess;
+import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
@@ -19,12 +19,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.Jedis;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The per-group event history kept in Redis by the write scripts, read from any instance. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -32,29 +29,10 @@ import redis.clients.jedis.Jedis;
 class RedisHistoryTest {
   private static final CommitListener NOBODY = c -> {};
   private static final GroupKey G = new GroupKey("s", "g");
-  private static RedisServerProcess server;
-
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServerProcess.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void flush() {
-    try (Jedis jedis = server.jedis()) {
-      jedis.flushAll();
-    }
-  }
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
   private static StorageAdapter adapter(int maxEvents, Duration maxAge) {
-    return RedisAdapter.builder().url(server.url()).history(maxEvents, maxAge).build();
+    return redis.adapter(builder -> builder.history(maxEvents, maxAge));
   }
 
   private static List<Long> seqs(Optional<List<StreamEvent>> events) {
@@ -142,8 +120,8 @@ class RedisHistoryTest {
 
   @Test
   void subscriberResumingOnAnotherInstanceGetsExactlyTheMissedEvents() throws Exception {
-    try (StreamEngine a = RedisFanOutTest.engine(server.url());
-        StreamEngine b = RedisFanOutTest.engine(server.url())) {
+    try (StreamEngine a = redis.engine();
+        StreamEngine b = redis.engine()) {
       Recorder first = new Recorder();
       long seen;
       try (Subscription sub = a.subscribe("s", "g", null, first)) {
@@ -181,10 +159,8 @@ class RedisHistoryTest {
 
   @Test
   void resumingBeyondTheHistoryGetsASnapshot() throws Exception {
-    try (StreamEngine a =
-            StreamEngine.builder().storage(adapter(2, Duration.ofMinutes(5))).build();
-        StreamEngine b =
-            StreamEngine.builder().storage(adapter(2, Duration.ofMinutes(5))).build()) {
+    try (StreamEngine a = redis.engine(builder -> builder.history(2, Duration.ofMinutes(5)));
+        StreamEngine b = redis.engine(builder -> builder.history(2, Duration.ofMinutes(5)))) {
       for (int i = 0; i < 5; i++) {
         a.set("s", "g", "x", RedisFanOutTest.item("x", i));
       }

@@ -6,16 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.Subscription;
-import dev.rivulet.redis.testing.RedisServerProcess;
+import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.GroupKey;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 
@@ -26,44 +24,19 @@ import redis.clients.jedis.Protocol;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @SuppressWarnings("try") // subscriptions are held open by try-with-resources
 class RedisNearCacheTest {
-  private static RedisServerProcess server;
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
   private final Keys keys = new Keys("rivulet");
   private StreamEngine cached;
   private StreamEngine other;
 
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServerProcess.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
   void engines() {
-    try (Jedis jedis = server.jedis()) {
-      jedis.flushAll();
-    }
-    cached =
-        StreamEngine.builder()
-            .storage(RedisAdapter.builder().url(server.url()).nearCache(100).build())
-            .build();
-    other =
-        StreamEngine.builder().storage(RedisAdapter.builder().url(server.url()).build()).build();
-  }
-
-  @AfterEach
-  void close() {
-    cached.close();
-    other.close();
+    cached = redis.engine(builder -> builder.nearCache(100));
+    other = redis.engine();
   }
 
   private void rawWrite(String group, String item, String json) {
-    try (Jedis jedis = server.jedis()) {
+    try (Jedis jedis = redis.jedis()) {
       jedis.hset(keys.items(new GroupKey("s", group)), item, json);
     }
   }
@@ -107,7 +80,7 @@ class RedisNearCacheTest {
       assertThat(seen.firstSnapshot.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(cached.get("s", "g", "x")).isEqualTo(IntNode.valueOf(1));
       rawWrite("g", "x", "7");
-      try (Jedis admin = server.jedis()) {
+      try (Jedis admin = redis.jedis()) {
         admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
       }
       await().atMost(Duration.ofSeconds(10)).until(seen::recovered);

@@ -1,8 +1,7 @@
-package dev.rivulet.redis;
+package dev.rivulet.redis.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.rivulet.redis.testing.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +11,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
-/** Three real redis-server nodes joined by {@code redis-cli --cluster create}, no replicas. */
-final class RedisClusterProcess implements AutoCloseable {
+/**
+ * Three real redis-server nodes joined by {@code redis-cli --cluster create}, no replicas; closed
+ * node by node.
+ */
+public final class RedisClusterProcess implements AutoCloseable {
   private final List<RedisServerProcess> nodes = new ArrayList<>();
 
-  static RedisClusterProcess start() {
+  public static RedisClusterProcess start() {
     RedisClusterProcess cluster = new RedisClusterProcess();
     try {
       for (int i = 0; i < 3; i++) {
@@ -63,15 +65,12 @@ final class RedisClusterProcess implements AutoCloseable {
     }
   }
 
-  List<String> seeds() {
+  /** The nodes as {@code 127.0.0.1:port}, for {@code RedisAdapter.Builder#cluster}. */
+  public List<String> seeds() {
     return nodes.stream().map(n -> "127.0.0.1:" + n.port()).toList();
   }
 
-  List<RedisServerProcess> nodes() {
-    return nodes;
-  }
-
-  void flushAll() {
+  public void flushAll() {
     for (RedisServerProcess node : nodes) {
       try (Jedis jedis = node.jedis()) {
         jedis.flushAll();
