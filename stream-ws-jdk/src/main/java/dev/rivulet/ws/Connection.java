@@ -42,6 +42,10 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   private WsHandler handler;
   private final OutboundQueue outbound;
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+  /** Link in the loop's flush stack (see {@link SelectorLoop#requestFlush}). */
+  Connection nextFlush;
+
   private ByteBuffer pendingInput;
   private long lastReadNanos = System.nanoTime();
   private boolean pingOutstanding;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,16 @@ final class SelectorLoop implements Runnable {
   final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<Connection> flushes = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Connections waiting for a flush, as a lock-free stack linked through {@link
+   * Connection#nextFlush} (no allocation per request; a connection is in it at most once, guarded
+   * by its flush flag). The loop takes the whole stack at once, so every connection a delivery pass
+   * scheduled meanwhile is written in one sweep, and only the push onto an empty stack wakes the
+   * selector.
+   */
+  private final AtomicReference<Connection> flushes = new AtomicReference<>();
+
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final Set<Connection> connections = new HashSet<>();
   private volatile boolean running = true;
@@ -58,9 +68,14 @@ final class SelectorLoop implements Runnable {
     }
   }
 
+  /** Schedules {@code connection.flush()} on this loop; at most once until that flush starts. */
   void requestFlush(Connection connection) {
-    flushes.add(connection);
-    if (!inLoop()) {
+    Connection head;
+    do {
+      head = flushes.get();
+      connection.nextFlush = head;
+    } while (!flushes.compareAndSet(head, connection));
+    if (head == null && !inLoop()) {
       wakeup();
     }
   }
@@ -106,6 +121,7 @@ final class SelectorLoop implements Runnable {
           for (Connection c : connections()) {
             c.tick(now);
           }
+          runTasks(); // pings queued by the ticks
         }
       } catch (ClosedSelectorException e) {
         break;
@@ -124,22 +140,48 @@ final class SelectorLoop implements Runnable {
   }
 
   private void runTasks() {
-    for (int i = 0; i < 100_000; i++) {
-      Runnable task = tasks.poll();
-      Connection c = task == null ? flushes.poll() : null;
-      if (task == null && c == null) {
+    for (int round = 0; round < 1_000; round++) {
+      boolean any = false;
+      for (int i = 0; i < 1_000; i++) {
+        Runnable task = tasks.poll();
+        if (task == null) {
+          break;
+        }
+        any = true;
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.warn("selector task failed", e);
+        }
+      }
+      Connection c = reversed(flushes.getAndSet(null));
+      any |= c != null;
+      while (c != null) {
+        Connection next = c.nextFlush; // read first: the flush may schedule c again
+        c.nextFlush = null;
+        try {
+          c.flush();
+        } catch (RuntimeException e) {
+          LOG.warn("selector flush failed", e);
+        }
+        c = next;
+      }
+      if (!any) {
         return;
       }
-      try {
-        if (task != null) {
-          task.run();
-        } else {
-          c.flush();
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("selector task failed", e);
-      }
     }
+  }
+
+  /** The taken stack in request order. */
+  private static Connection reversed(Connection head) {
+    Connection prev = null;
+    while (head != null) {
+      Connection next = head.nextFlush;
+      head.nextFlush = prev;
+      prev = head;
+      head = next;
+    }
+    return prev;
   }
 
   /** Stops the loop (its connections are closed without a handshake); joins the thread. */

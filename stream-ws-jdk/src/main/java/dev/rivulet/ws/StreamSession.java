@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +36,25 @@ final class StreamSession implements WsHandler {
   /** Touched only by lane tasks, which never run concurrently. */
   private final Map<String, Active> subscriptions = new HashMap<>();
 
-  /** Per group: seq of the last event written to this connection (read on the group's lane). */
-  private final Map<GroupKey, Long> lastSent = new ConcurrentHashMap<>();
+  /** Per group with subscriptions: the dedupe state (touched by lane tasks like the above). */
+  private final Map<GroupKey, GroupCursor> cursors = new HashMap<>();
 
   private CompletableFuture<Void> tail = DONE;
   private volatile Connection connection;
   private volatile boolean closed;
 
-  private record Active(JoinRequest request, Subscription subscription) {}
+  private record Active(JoinRequest request, Subscription subscription, GroupCursor cursor) {}
+
+  /**
+   * What this connection wrote of one group, shared by all its subscriptions of that group. {@code
+   * lastSent} is read and written only by listener callbacks, which all run on the group's lane one
+   * after another (the engine's lane hand-over orders them), so it needs no synchronization; {@code
+   * users} is touched only by this session's tasks.
+   */
+  static final class GroupCursor {
+    long lastSent;
+    int users;
+  }
 
   StreamSession(StreamProtocol protocol, JsonNode context, JoinRequest autoJoin) {
     this.protocol = protocol;
@@ -177,25 +187,35 @@ final class StreamSession implements WsHandler {
       send(unauthorized(request));
       return;
     }
+    GroupKey group = new GroupKey(request.streamName(), request.groupId());
+    GroupCursor cursor = cursors.computeIfAbsent(group, g -> new GroupCursor());
+    cursor.users++;
     Active old = subscriptions.remove(request.subscriptionId());
     if (old != null) {
       old.subscription.close(); // replaced: no leave
+      release(old);
     }
-    Subscription subscription =
-        protocol.engine.subscribe(
-            request.streamName(),
-            request.groupId(),
-            request.itemId(),
-            since,
-            new Listener(new GroupKey(request.streamName(), request.groupId())));
-    subscriptions.put(request.subscriptionId(), new Active(request, subscription));
+    Subscription subscription;
+    try {
+      subscription =
+          protocol.engine.subscribe(
+              request.streamName(),
+              request.groupId(),
+              request.itemId(),
+              since,
+              new Listener(cursor));
+    } catch (RuntimeException e) {
+      releaseCursor(group, cursor);
+      throw e;
+    }
+    subscriptions.put(request.subscriptionId(), new Active(request, subscription, cursor));
   }
 
   private CompletionStage<Void> leave(JoinRequest request) {
     Active active = subscriptions.remove(request.subscriptionId());
     if (active != null) {
       active.subscription.close();
-      forgetGroupIfUnused(active.subscription.group());
+      release(active);
     }
     return protocol.engine.leave(request);
   }
@@ -207,17 +227,18 @@ final class StreamSession implements WsHandler {
       leaves.add(protocol.engine.leave(active.request));
     }
     subscriptions.clear();
-    lastSent.clear();
+    cursors.clear();
     return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));
   }
 
-  private void forgetGroupIfUnused(GroupKey group) {
-    for (Active a : subscriptions.values()) {
-      if (a.subscription.group().equals(group)) {
-        return;
-      }
+  private void release(Active active) {
+    releaseCursor(active.subscription.group(), active.cursor);
+  }
+
+  private void releaseCursor(GroupKey group, GroupCursor cursor) {
+    if (--cursor.users == 0) {
+      cursors.remove(group, cursor);
     }
-    lastSent.remove(group);
   }
 
   private ObjectNode unauthorized(JoinRequest request) {
@@ -243,17 +264,17 @@ final class StreamSession implements WsHandler {
 
   /** One subscription's callbacks; both run on the group's lane, never concurrently per group. */
   private final class Listener implements StreamListener {
-    private final GroupKey group;
+    private final GroupCursor cursor;
 
-    Listener(GroupKey group) {
-      this.group = group;
+    Listener(GroupCursor cursor) {
+      this.cursor = cursor;
     }
 
     @Override
     public void onSnapshot(Snapshot snapshot, boolean resync) {
       // events after the snapshot must reach the client after this sync, even if another
       // subscription of the connection already wrote them before
-      lastSent.computeIfPresent(snapshot.group(), (g, seq) -> Math.min(seq, snapshot.seq()));
+      cursor.lastSent = Math.min(cursor.lastSent, snapshot.seq());
       send(snapshot.toSyncJson());
     }
 
@@ -261,16 +282,15 @@ final class StreamSession implements WsHandler {
     public void onResumed(long since) {
       // replayed events after since must reach the client even if another subscription of the
       // connection already wrote some of them
-      lastSent.computeIfPresent(group, (g, seq) -> Math.min(seq, since));
+      cursor.lastSent = Math.min(cursor.lastSent, since);
     }
 
     @Override
     public void onEvent(StreamEvent event) {
-      Long last = lastSent.get(event.group());
-      if (last != null && event.seq() <= last) {
+      if (event.seq() <= cursor.lastSent) {
         return; // already written through another subscription of this connection
       }
-      lastSent.put(event.group(), event.seq());
+      cursor.lastSent = event.seq();
       connection.send(protocol.frames.frameFor(event));
     }
   }
