@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,10 @@ final class StreamProtocol {
   final StreamEngine engine;
   final Executor worker;
   final FrameCache frames = new FrameCache();
+
+  /** Syncs advanced past their snapshot (see {@link GroupCursor}); for tests and metrics. */
+  final AtomicLong advancedSyncs = new AtomicLong();
+
   final int maxSubscriptions;
   private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
 

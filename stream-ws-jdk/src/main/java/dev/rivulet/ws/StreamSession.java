@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,18 +44,7 @@ final class StreamSession implements WsHandler {
   private volatile Connection connection;
   private volatile boolean closed;
 
-  private record Active(JoinRequest request, Subscription subscription, GroupCursor cursor) {}
-
-  /**
-   * What this connection wrote of one group, shared by all its subscriptions of that group. {@code
-   * lastSent} is read and written only by listener callbacks, which all run on the group's lane one
-   * after another (the engine's lane hand-over orders them), so it needs no synchronization; {@code
-   * users} is touched only by this session's tasks.
-   */
-  static final class GroupCursor {
-    long lastSent;
-    int users;
-  }
+  private record Active(JoinRequest request, Subscription subscription, Listener listener) {}
 
   StreamSession(StreamProtocol protocol, JsonNode context, JoinRequest autoJoin) {
     this.protocol = protocol;
@@ -189,7 +179,8 @@ final class StreamSession implements WsHandler {
     }
     GroupKey group = new GroupKey(request.streamName(), request.groupId());
     GroupCursor cursor = cursors.computeIfAbsent(group, g -> new GroupCursor());
-    cursor.users++;
+    // beside other subscriptions of the group, record what they write until this one has synced
+    Listener listener = new Listener(cursor, cursor.users++ > 0);
     Active old = subscriptions.remove(request.subscriptionId());
     if (old != null) {
       old.subscription.close(); // replaced: no leave
@@ -199,16 +190,12 @@ final class StreamSession implements WsHandler {
     try {
       subscription =
           protocol.engine.subscribe(
-              request.streamName(),
-              request.groupId(),
-              request.itemId(),
-              since,
-              new Listener(cursor));
+              request.streamName(), request.groupId(), request.itemId(), since, listener);
     } catch (RuntimeException e) {
-      releaseCursor(group, cursor);
+      release(group, listener);
       throw e;
     }
-    subscriptions.put(request.subscriptionId(), new Active(request, subscription, cursor));
+    subscriptions.put(request.subscriptionId(), new Active(request, subscription, listener));
   }
 
   private CompletionStage<Void> leave(JoinRequest request) {
@@ -224,6 +211,7 @@ final class StreamSession implements WsHandler {
     List<CompletableFuture<Void>> leaves = new ArrayList<>();
     for (Active active : subscriptions.values()) {
       active.subscription.close();
+      active.listener.settle();
       leaves.add(protocol.engine.leave(active.request));
     }
     subscriptions.clear();
@@ -232,12 +220,13 @@ final class StreamSession implements WsHandler {
   }
 
   private void release(Active active) {
-    releaseCursor(active.subscription.group(), active.cursor);
+    release(active.subscription.group(), active.listener);
   }
 
-  private void releaseCursor(GroupKey group, GroupCursor cursor) {
-    if (--cursor.users == 0) {
-      cursors.remove(group, cursor);
+  private void release(GroupKey group, Listener listener) {
+    listener.settle();
+    if (--listener.cursor.users == 0) {
+      cursors.remove(group, listener.cursor);
     }
   }
 
@@ -262,20 +251,40 @@ final class StreamSession implements WsHandler {
     connection.send(FrameEncoder.frame(FrameEncoder.OP_TEXT, bytes));
   }
 
-  /** One subscription's callbacks; both run on the group's lane, never concurrently per group. */
+  /** One subscription's callbacks; all run on the group's lane, never concurrently per group. */
   private final class Listener implements StreamListener {
-    private final GroupCursor cursor;
+    final GroupCursor cursor;
+    private final AtomicBoolean joining;
 
-    Listener(GroupCursor cursor) {
+    Listener(GroupCursor cursor, boolean besideOthers) {
       this.cursor = cursor;
+      this.joining = new AtomicBoolean(besideOthers);
+      if (besideOthers) {
+        cursor.joining.incrementAndGet();
+      }
+    }
+
+    /** The first callback came (or never will): the cursor may stop recording for this one. */
+    void settle() {
+      if (joining.get() && joining.compareAndSet(true, false)) {
+        cursor.joined();
+      }
     }
 
     @Override
     public void onSnapshot(Snapshot snapshot, boolean resync) {
-      // events after the snapshot must reach the client after this sync, even if another
-      // subscription of the connection already wrote them before
-      cursor.lastSent = Math.min(cursor.lastSent, snapshot.seq());
-      send(snapshot.toSyncJson());
+      // the connection may already have been sent events after the snapshot (through another
+      // subscription of the group): the sync then includes them instead of re-sending them
+      Snapshot sync = cursor.advance(snapshot, joining.get());
+      if (sync == null) {
+        // cannot advance (see GroupCursor.advance, README): re-send those events after the sync
+        cursor.lastSent = snapshot.seq();
+        sync = snapshot;
+      } else if (sync != snapshot) {
+        protocol.advancedSyncs.incrementAndGet();
+      }
+      send(sync.toSyncJson());
+      settle();
     }
 
     @Override
@@ -283,6 +292,7 @@ final class StreamSession implements WsHandler {
       // replayed events after since must reach the client even if another subscription of the
       // connection already wrote some of them
       cursor.lastSent = Math.min(cursor.lastSent, since);
+      settle();
     }
 
     @Override
@@ -290,7 +300,7 @@ final class StreamSession implements WsHandler {
       if (event.seq() <= cursor.lastSent) {
         return; // already written through another subscription of this connection
       }
-      cursor.lastSent = event.seq();
+      cursor.written(event);
       connection.send(protocol.frames.frameFor(event));
     }
   }
