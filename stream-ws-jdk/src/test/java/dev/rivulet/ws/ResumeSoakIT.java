@@ -35,6 +35,8 @@ class ResumeSoakIT {
   static final int GROUPS = 10;
   static final int CHANGES = STRESS ? 1_000_000 : 100_000;
   static final int WRITERS = 2;
+  static final int RESTARTS = 20;
+  static final int SLACK = 1_000;
 
   @TempDir Path dir;
 
@@ -63,6 +65,23 @@ class ResumeSoakIT {
     }
   }
 
+  /** Blocks a writer while it is too far ahead of the next restart. */
+  private static void awaitGate(Object gate, AtomicInteger written, AtomicInteger allowed) {
+    if (written.get() < allowed.get()) {
+      return;
+    }
+    synchronized (gate) {
+      while (written.get() >= allowed.get()) {
+        try {
+          gate.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** Runs the soak against the store; returns nothing, asserts everything. */
   static void soak(Supplier<StorageAdapter> store, String name) throws Exception {
     try (StreamEngine engine = StreamEngine.builder().storage(store.get()).build()) {
@@ -87,7 +106,11 @@ class ResumeSoakIT {
           sub.ready().join();
         }
 
+        // Writers may run at most SLACK changes past the next restart point, so the RESTARTS
+        // disconnects always happen while changes are being written, however slow a restart is.
         AtomicInteger written = new AtomicInteger();
+        AtomicInteger allowed = new AtomicInteger(CHANGES / (RESTARTS + 1) + SLACK);
+        Object gate = new Object();
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
           Thread t =
@@ -95,6 +118,7 @@ class ResumeSoakIT {
                   () -> {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     while (written.get() < CHANGES) {
+                      awaitGate(gate, written, allowed);
                       String group = "g" + random.nextInt(GROUPS);
                       String item = "i" + random.nextInt(20);
                       switch (random.nextInt(4)) {
@@ -118,18 +142,20 @@ class ResumeSoakIT {
 
         int reconnects = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (writers.stream().anyMatch(Thread::isAlive)) {
-          int target = written.get() + random.nextInt(500, 5_000);
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .pollInterval(Duration.ofMillis(1))
-              .until(
-                  () ->
-                      written.get() >= Math.min(target, CHANGES)
-                          || writers.stream().noneMatch(Thread::isAlive));
+        for (int r = 1; r <= RESTARTS; r++) {
+          int point = r * (CHANGES / (RESTARTS + 1)) + random.nextInt(SLACK);
+          await().atMost(Duration.ofSeconds(60)).until(() -> written.get() >= point);
           server[0].close(); // every connection drops, mid-stream
           server[0] = StreamWebSocketServer.builder(engine).port(port).build().start();
           reconnects++;
+          synchronized (gate) {
+            allowed.set((r + 1) * (CHANGES / (RESTARTS + 1)) + 2 * SLACK);
+            gate.notifyAll();
+          }
+        }
+        synchronized (gate) {
+          allowed.set(Integer.MAX_VALUE);
+          gate.notifyAll();
         }
         for (Thread t : writers) {
           t.join();
@@ -170,7 +196,7 @@ class ResumeSoakIT {
         System.out.printf(
             "resume soak on %s: changes=%d groups=%d reconnects=%d gaps=0 duplicates=0%n",
             name, changes, GROUPS, reconnects);
-        assertThat(reconnects).isGreaterThanOrEqualTo(10);
+        assertThat(reconnects).isEqualTo(RESTARTS);
         assertThat(changes).isGreaterThanOrEqualTo(CHANGES);
       } finally {
         server[0].close();
