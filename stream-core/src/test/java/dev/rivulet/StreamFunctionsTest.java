@@ -196,6 +196,16 @@ class StreamFunctionsTest {
   }
 
   @Test
+  void invokeCopiesTheCallersInputTree() {
+    com.fasterxml.jackson.databind.node.ObjectNode input =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json("{'stream_name':'s','group_id':'g','item_id':'i','data':{'a':1}}");
+    engine.invoke("stream::set", input);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) input.get("data")).put("a", 99);
+    assertThat(engine.get("s", "g", "i")).isEqualTo(json("{'a':1}"));
+  }
+
+  @Test
   void typedSetCopiesTheCallersTree() {
     com.fasterxml.jackson.databind.node.ObjectNode mine =
         (com.fasterxml.jackson.databind.node.ObjectNode) json("{'a':1}");

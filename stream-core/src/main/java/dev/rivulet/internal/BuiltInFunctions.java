@@ -23,7 +23,8 @@ final class BuiltInFunctions {
           Inputs in = Inputs.of("stream::set", input);
           GroupKey group = group(in);
           String item = in.name("item_id");
-          return core.set(group, item, in.required("data")).toJson();
+          // the caller keeps its input tree: the store gets its own copy
+          return core.set(group, item, in.required("data").deepCopy()).toJson();
         });
     map.put(
         "stream::get",
@@ -70,7 +71,7 @@ final class BuiltInFunctions {
           Inputs in = Inputs.of("stream::send", input);
           GroupKey group = group(in);
           String type = in.string("type");
-          JsonNode data = in.required("data");
+          JsonNode data = in.required("data").deepCopy();
           core.send(group, in.optionalName("id"), type, data);
           return NullNode.getInstance();
         });
