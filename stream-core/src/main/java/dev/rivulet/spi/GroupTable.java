@@ -1,0 +1,254 @@
+package dev.rivulet.spi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.StreamEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The state of a store that keeps every group in this JVM, for in-process adapters (the core's
+ * in-memory store, the kv file store): streams, their groups sorted by {@link Names#ORDER}, each
+ * group's items in list order with its last {@code seq} and timestamp, and its recent events for
+ * {@link StorageAdapter#eventsSince}. It implements the read side and the history of {@link
+ * StorageAdapter} once; an adapter delegates those methods here and does its writes on a {@link
+ * Group} from {@link #obtain} or {@link #find}.
+ *
+ * <p>Thread-safety: the table itself is safe for concurrent use, and each {@link Group} is guarded
+ * by its own monitor ({@code synchronized (group)}), so writers of different groups never wait for
+ * each other. A write holds the group's monitor from reading the old value to {@link Group#commit}
+ * (which calls the {@link CommitListener}); a store that persists writes does so inside that
+ * section too, before it changes the items. The read methods of this class and {@link
+ * Group#snapshot} take the monitor themselves; every other {@link Group} method must be called with
+ * the monitor held, except while the table is still private to one thread (recovery). A group is
+ * kept after its last item is deleted, so its {@code seq} never goes backwards, but is no longer
+ * listed.
+ */
+public final class GroupTable {
+  private final ConcurrentMap<String, ConcurrentSkipListMap<String, Group>> streams =
+      new ConcurrentHashMap<>();
+  private final LongSupplier clock;
+  private final EventHistory.Limits historyLimits;
+
+  /**
+   * An empty table.
+   *
+   * @param clock epoch milliseconds, for change timestamps and the history's age limit
+   * @param historyLimits how many recent events each group keeps for {@link #eventsSince}
+   */
+  public GroupTable(LongSupplier clock, EventHistory.Limits historyLimits) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.historyLimits = Objects.requireNonNull(historyLimits, "historyLimits");
+  }
+
+  /** The group, or {@code null} when it was never written. */
+  public Group find(GroupKey key) {
+    Map<String, Group> groups = streams.get(key.stream());
+    return groups == null ? null : groups.get(key.group());
+  }
+
+  /** The group, created empty (seq 0, not listed) when it does not exist yet. */
+  public Group obtain(GroupKey key) {
+    return streams
+        .computeIfAbsent(key.stream(), s -> new ConcurrentSkipListMap<>(Names.ORDER))
+        .computeIfAbsent(
+            key.group(), g -> new Group(key, clock, new EventHistory(historyLimits, clock)));
+  }
+
+  /**
+   * Calls {@code action} for every group, emptied ones included, without taking their monitors;
+   * groups created meanwhile may or may not be seen.
+   */
+  public void forEachGroup(Consumer<? super Group> action) {
+    for (Map<String, Group> groups : streams.values()) {
+      groups.values().forEach(action);
+    }
+  }
+
+  /** See {@link StorageAdapter#get}. */
+  public JsonNode get(GroupKey group, String item) {
+    Group g = find(group);
+    if (g == null) {
+      return null;
+    }
+    synchronized (g) {
+      return g.get(item);
+    }
+  }
+
+  /** See {@link StorageAdapter#list}. */
+  public List<JsonNode> list(GroupKey group) {
+    Group g = find(group);
+    if (g == null) {
+      return List.of();
+    }
+    synchronized (g) {
+      return List.copyOf(g.items.values());
+    }
+  }
+
+  /** See {@link StorageAdapter#snapshot(GroupKey)}. */
+  public GroupSnapshot snapshot(GroupKey group) {
+    Group g = find(group);
+    return g == null ? new GroupSnapshot(group, List.of(), 0, 0) : g.snapshot();
+  }
+
+  /** See {@link StorageAdapter#snapshot(GroupKey, String)}. */
+  public GroupSnapshot snapshot(GroupKey group, String item) {
+    Group g = find(group);
+    return g == null ? new GroupSnapshot(group, List.of(), 0, 0) : g.snapshot(item);
+  }
+
+  /** See {@link StorageAdapter#listGroups}. */
+  public List<String> listGroups(String stream) {
+    Map<String, Group> groups = streams.get(stream);
+    if (groups == null) {
+      return List.of();
+    }
+    List<String> result = new ArrayList<>();
+    groups.forEach(
+        (name, g) -> {
+          if (g.size > 0) {
+            result.add(name);
+          }
+        });
+    return result;
+  }
+
+  /** See {@link StorageAdapter#listAll}. */
+  public SortedMap<String, List<String>> listAll() {
+    SortedMap<String, List<String>> result = new TreeMap<>(Names.ORDER);
+    for (String stream : streams.keySet()) {
+      List<String> groups = listGroups(stream);
+      if (!groups.isEmpty()) {
+        result.put(stream, groups);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * See {@link StorageAdapter#remember}; an event of a group the table does not hold is dropped.
+   */
+  public void remember(StreamEvent event) {
+    Group g = find(event.group());
+    if (g != null) {
+      g.history.record(event);
+    }
+  }
+
+  /** See {@link StorageAdapter#eventsSince}. */
+  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+    Group g = find(group);
+    if (g == null) {
+      return since == 0 ? Optional.of(List.of()) : Optional.empty();
+    }
+    synchronized (g) {
+      return g.history.since(since, g.seq);
+    }
+  }
+
+  /**
+   * One group: its items in list order, the {@code seq} and timestamp of its last change and its
+   * event history, guarded by this object's monitor (see {@link GroupTable} for which methods need
+   * it held).
+   */
+  public static final class Group {
+    private final GroupKey key;
+    private final LongSupplier clock;
+    private final EventHistory history;
+    private final LinkedHashMap<String, JsonNode> items = new LinkedHashMap<>();
+    private long seq;
+    private long timestamp;
+    private volatile int size; // items.size() as of the last commit, read by listGroups
+
+    private Group(GroupKey key, LongSupplier clock, EventHistory history) {
+      this.key = key;
+      this.clock = clock;
+      this.history = history;
+    }
+
+    public GroupKey key() {
+      return key;
+    }
+
+    /** The seq of the last committed change, 0 when there was none. */
+    public long seq() {
+      return seq;
+    }
+
+    /** The timestamp of the last committed change, 0 when there was none. */
+    public long timestamp() {
+      return timestamp;
+    }
+
+    /** The item's value, or {@code null} when it does not exist. */
+    public JsonNode get(String item) {
+      return items.get(item);
+    }
+
+    /** Stores the value (a new item goes to the end of the list order); returns the old one. */
+    public JsonNode put(String item, JsonNode value) {
+      return items.put(item, value);
+    }
+
+    /** Removes the item; returns its value, or {@code null} when it did not exist. */
+    public JsonNode remove(String item) {
+      return items.remove(item);
+    }
+
+    /**
+     * The change the next commit of this group gets: {@code seq() + 1} and the timestamp {@code
+     * max(now, timestamp() + 1)}. Changes nothing, so a store can persist it before it applies it.
+     */
+    public Change next(String item, JsonNode oldValue, JsonNode newValue) {
+      long ts = Math.max(clock.getAsLong(), timestamp + 1);
+      return new Change(key, item, oldValue, newValue, seq + 1, ts);
+    }
+
+    /**
+     * Commits {@code change} (from {@link #next}, already applied to the items): advances the
+     * group's seq and timestamp, then calls the listener. Returns the change.
+     */
+    public Change commit(Change change, CommitListener listener) {
+      advance(change.seq(), change.timestamp());
+      listener.committed(change);
+      return change;
+    }
+
+    /**
+     * Sets the seq and timestamp of the last change, already applied to the items, without telling
+     * anyone: for a store rebuilding its state from a log or a snapshot.
+     */
+    public void advance(long seq, long timestamp) {
+      this.seq = seq;
+      this.timestamp = timestamp;
+      this.size = items.size();
+    }
+
+    /** The group's items, seq and timestamp; takes the monitor. */
+    public synchronized GroupSnapshot snapshot() {
+      List<GroupSnapshot.Item> copy = new ArrayList<>(items.size());
+      items.forEach((id, value) -> copy.add(new GroupSnapshot.Item(id, value)));
+      return new GroupSnapshot(key, copy, seq, timestamp);
+    }
+
+    /** The group's seq and timestamp with at most the one item; takes the monitor. */
+    public synchronized GroupSnapshot snapshot(String item) {
+      JsonNode value = items.get(item);
+      List<GroupSnapshot.Item> one =
+          value == null ? List.of() : List.of(new GroupSnapshot.Item(item, value));
+      return new GroupSnapshot(key, one, seq, timestamp);
+    }
+  }
+}
