@@ -1,15 +1,13 @@
 package dev.rivulet.kv;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.GroupTable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +23,7 @@ final class Compactor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
 
   private final Path dir;
-  private final ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams;
+  private final GroupTable table;
   private final Object signal = new Object();
   private final Object running = new Object();
   private final AtomicLong compactions = new AtomicLong();
@@ -35,9 +33,9 @@ final class Compactor implements AutoCloseable {
   private Wal wal;
   private Thread thread;
 
-  Compactor(Path dir, ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams) {
+  Compactor(Path dir, GroupTable table) {
     this.dir = dir;
-    this.streams = streams;
+    this.table = table;
   }
 
   void start(Wal log) {
@@ -93,31 +91,24 @@ final class Compactor implements AutoCloseable {
   long compact() throws IOException, InterruptedException {
     synchronized (running) {
       long segment = wal.rollForSnapshot();
-      List<Snapshots.GroupCopy> copies = new ArrayList<>();
-      for (ConcurrentSkipListMap<String, KvGroup> groups : streams.values()) {
-        for (KvGroup g : groups.values()) {
-          Snapshots.GroupCopy copy;
-          synchronized (g) {
-            long start = System.nanoTime(); // the pause writers of g see: the copy itself
-            copy = new Snapshots.GroupCopy(g.key, g.seq, g.timestamp, List.copyOf(entries(g)));
-            maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
-          }
-          if (copy.seq() > 0) {
-            copies.add(copy);
-          }
-        }
-      }
+      List<GroupSnapshot> copies = new ArrayList<>();
+      table.forEachGroup(
+          g -> {
+            GroupSnapshot copy;
+            synchronized (g) {
+              long start = System.nanoTime(); // the pause writers of g see: the copy itself
+              copy = g.snapshot();
+              maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+            }
+            if (copy.seq() > 0) {
+              copies.add(copy);
+            }
+          });
       Snapshots.write(dir, segment, copies);
       deleteBelow(segment);
       compactions.incrementAndGet();
       return segment;
     }
-  }
-
-  private static List<Map.Entry<String, JsonNode>> entries(KvGroup g) {
-    List<Map.Entry<String, JsonNode>> list = new ArrayList<>(g.items.size());
-    g.items.forEach((k, v) -> list.add(Map.entry(k, v)));
-    return list;
   }
 
   private void deleteBelow(long segment) throws IOException {

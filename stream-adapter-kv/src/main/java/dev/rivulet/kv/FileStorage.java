@@ -5,40 +5,30 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
-import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.GroupTable;
 import dev.rivulet.spi.ItemUpdater;
-import dev.rivulet.spi.Names;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.LongSupplier;
 
 /**
- * The durable kv store: in-memory state like the core's in-memory store (one monitor per group)
- * plus a write-ahead log. A write holds its group's monitor while its record is appended and made
- * durable (per the fsync mode), then applies the change to memory and tells the listener, still
- * under the monitor: readers never see a value that is not yet persisted, a write that fails to
- * persist changes nothing, and the listener sees each group's changes in seq order after they are
- * durable. Writers of different groups share one fsync through the log's group commit.
+ * The durable kv store: its state in a {@link GroupTable} (one monitor per group), as in the core's
+ * in-memory store, plus a write-ahead log. A write holds its group's monitor while its record is
+ * appended and made durable (per the fsync mode), then applies the change to memory and tells the
+ * listener, still under the monitor: readers never see a value that is not yet persisted, a write
+ * that fails to persist changes nothing, and the listener sees each group's changes in seq order
+ * after they are durable. Writers of different groups share one fsync through the log's group
+ * commit.
  */
 final class FileStorage implements StorageAdapter {
   private final Path dir;
-  private final ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams;
-  private final LongSupplier clock;
-  private final EventHistory.Limits historyLimits;
-  private final ConcurrentMap<GroupKey, EventHistory> histories = new ConcurrentHashMap<>();
+  private final GroupTable table;
   private final DirLock dirLock;
   private final Wal wal;
   private final Compactor compactor;
@@ -48,11 +38,9 @@ final class FileStorage implements StorageAdapter {
   FileStorage(KvAdapter.Builder options, Recovery.Result recovered, DirLock dirLock)
       throws IOException {
     this.dir = options.dir();
-    this.streams = recovered.streams();
-    this.clock = options.clock();
-    this.historyLimits = options.history();
+    this.table = recovered.table();
     this.dirLock = dirLock;
-    this.compactor = new Compactor(dir, streams);
+    this.compactor = new Compactor(dir, table);
     this.wal =
         new Wal(
             dir,
@@ -65,26 +53,16 @@ final class FileStorage implements StorageAdapter {
     compactor.start(wal);
   }
 
-  static ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> emptyState() {
-    return new ConcurrentHashMap<>();
-  }
-
-  static KvGroup obtain(
-      ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams, GroupKey key) {
-    return streams
-        .computeIfAbsent(key.stream(), s -> new ConcurrentSkipListMap<>(Names.ORDER))
-        .computeIfAbsent(key.group(), g -> new KvGroup(key));
-  }
-
-  private KvGroup find(GroupKey key) {
-    Map<String, KvGroup> groups = streams.get(key.stream());
-    return groups == null ? null : groups.get(key.group());
-  }
-
-  /** Appends the record and waits for it per the fsync mode; caller holds the group monitor. */
-  private void persist(
-      KvGroup g, byte type, String item, long seq, long ts, JsonNode value, String code) {
-    byte[] record = Records.logRecord(type, g.key, item, seq, ts, value);
+  /** Appends the change's record and waits for it per the fsync mode; caller holds the monitor. */
+  private void persist(byte type, Change change, String code) {
+    byte[] record =
+        Records.logRecord(
+            type,
+            change.group(),
+            change.item(),
+            change.seq(),
+            change.timestamp(),
+            change.newValue());
     try {
       wal.write(record);
     } catch (IOException e) {
@@ -97,35 +75,17 @@ final class FileStorage implements StorageAdapter {
 
   @Override
   public void remember(StreamEvent event) {
-    histories
-        .computeIfAbsent(event.group(), g -> new EventHistory(historyLimits, clock))
-        .record(event);
+    table.remember(event);
   }
 
   @Override
   public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
-    KvGroup g = find(group);
-    if (g == null) {
-      return since == 0 ? Optional.of(List.of()) : Optional.empty();
-    }
-    synchronized (g) {
-      if (since == g.seq) {
-        return Optional.of(List.of());
-      }
-      EventHistory history = histories.get(group);
-      return history == null ? Optional.empty() : history.since(since, g.seq);
-    }
+    return table.eventsSince(group, since);
   }
 
   @Override
   public JsonNode get(GroupKey group, String item) {
-    KvGroup g = find(group);
-    if (g == null) {
-      return null;
-    }
-    synchronized (g) {
-      return g.items.get(item);
-    }
+    return table.get(group, item);
   }
 
   @Override
@@ -140,121 +100,71 @@ final class FileStorage implements StorageAdapter {
 
   private Change put(
       GroupKey group, String item, ItemUpdater updater, CommitListener listener, String code) {
-    KvGroup g = obtain(streams, group);
+    GroupTable.Group g = table.obtain(group);
     synchronized (g) {
-      JsonNode old = g.items.get(item);
+      JsonNode old = g.get(item);
       JsonNode next = updater.apply(old);
       if (next == null) {
         throw new StreamException(code, "the new value of item " + item + " is null");
       }
-      long seq = g.seq + 1;
-      long ts = g.nextTimestamp(clock.getAsLong());
-      persist(g, Records.SET, item, seq, ts, next, code);
-      g.items.put(item, next);
-      return commit(g, new Change(group, item, old, next, seq, ts), listener);
+      Change change = g.next(item, old, next);
+      persist(Records.SET, change, code);
+      g.put(item, next);
+      return g.commit(change, listener);
     }
   }
 
   @Override
   public Change delete(GroupKey group, String item, CommitListener listener) {
-    KvGroup g = find(group);
+    GroupTable.Group g = table.find(group);
     if (g == null) {
       return Change.nothing(group, item);
     }
     synchronized (g) {
-      JsonNode old = g.items.get(item);
+      JsonNode old = g.get(item);
       if (old == null) {
         return Change.nothing(group, item);
       }
-      long seq = g.seq + 1;
-      long ts = g.nextTimestamp(clock.getAsLong());
-      persist(g, Records.DELETE, item, seq, ts, null, "STREAM_DELETE_ERROR");
-      g.items.remove(item);
-      return commit(g, new Change(group, item, old, null, seq, ts), listener);
+      Change change = g.next(item, old, null);
+      persist(Records.DELETE, change, "STREAM_DELETE_ERROR");
+      g.remove(item);
+      return g.commit(change, listener);
     }
   }
 
   @Override
   public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
-    KvGroup g = obtain(streams, group);
+    GroupTable.Group g = table.obtain(group);
     synchronized (g) {
-      long seq = g.seq + 1;
-      long ts = g.nextTimestamp(clock.getAsLong());
-      persist(g, Records.SEND, item, seq, ts, null, "STREAM_SEND_ERROR");
-      return commit(g, new Change(group, item, null, null, seq, ts), listener);
+      Change change = g.next(item, null, null);
+      persist(Records.SEND, change, "STREAM_SEND_ERROR");
+      return g.commit(change, listener);
     }
-  }
-
-  private static Change commit(KvGroup g, Change change, CommitListener listener) {
-    g.advance(change.seq(), change.timestamp());
-    listener.committed(change);
-    return change;
   }
 
   @Override
   public List<JsonNode> list(GroupKey group) {
-    KvGroup g = find(group);
-    if (g == null) {
-      return List.of();
-    }
-    synchronized (g) {
-      return List.copyOf(g.items.values());
-    }
+    return table.list(group);
   }
 
   @Override
   public GroupSnapshot snapshot(GroupKey group) {
-    KvGroup g = find(group);
-    if (g == null) {
-      return new GroupSnapshot(group, List.of(), 0, 0);
-    }
-    synchronized (g) {
-      List<GroupSnapshot.Item> items = new ArrayList<>(g.items.size());
-      g.items.forEach((id, value) -> items.add(new GroupSnapshot.Item(id, value)));
-      return new GroupSnapshot(group, items, g.seq, g.timestamp);
-    }
+    return table.snapshot(group);
   }
 
   @Override
   public GroupSnapshot snapshot(GroupKey group, String item) {
-    KvGroup g = find(group);
-    if (g == null) {
-      return new GroupSnapshot(group, List.of(), 0, 0);
-    }
-    synchronized (g) {
-      JsonNode value = g.items.get(item);
-      List<GroupSnapshot.Item> items =
-          value == null ? List.of() : List.of(new GroupSnapshot.Item(item, value));
-      return new GroupSnapshot(group, items, g.seq, g.timestamp);
-    }
+    return table.snapshot(group, item);
   }
 
   @Override
   public List<String> listGroups(String stream) {
-    Map<String, KvGroup> groups = streams.get(stream);
-    if (groups == null) {
-      return List.of();
-    }
-    List<String> result = new ArrayList<>();
-    groups.forEach(
-        (name, g) -> {
-          if (g.size > 0) {
-            result.add(name);
-          }
-        });
-    return result;
+    return table.listGroups(stream);
   }
 
   @Override
   public SortedMap<String, List<String>> listAll() {
-    SortedMap<String, List<String>> result = new TreeMap<>(Names.ORDER);
-    for (String stream : streams.keySet()) {
-      List<String> groups = listGroups(stream);
-      if (!groups.isEmpty()) {
-        result.put(stream, groups);
-      }
-    }
-    return result;
+    return table.listAll();
   }
 
   /** Runs one compaction on the calling thread (tests); returns the new snapshot's segment. */

@@ -2,6 +2,7 @@ package dev.rivulet.kv;
 
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.EventHistory;
+import dev.rivulet.spi.GroupTable;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,7 +157,10 @@ public final class KvAdapter {
       }
       DirLock lock = DirLock.acquire(dir);
       try {
-        return new FileStorage(this, Recovery.recover(dir, skipCorruptRecords), lock);
+        return new FileStorage(
+            this,
+            Recovery.recover(dir, skipCorruptRecords, () -> new GroupTable(clock, history)),
+            lock);
       } catch (IOException e) {
         lock.close();
         throw openError("cannot open the kv store in " + dir + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.rivulet.kv;
 
+import dev.rivulet.spi.GroupTable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -10,8 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +27,7 @@ final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
   /** The recovered state and the number of the segment new writes go to. */
-  record Result(
-      ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams, long nextSegment) {}
+  record Result(GroupTable table, long nextSegment) {}
 
   /** A bad record in the middle of a file. */
   static final class Corrupt extends IOException {
@@ -41,16 +40,20 @@ final class Recovery {
 
   private final Path dir;
   private final boolean skipCorrupt;
-  private final ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams =
-      FileStorage.emptyState();
+  private final Supplier<GroupTable> emptyTable;
+  private GroupTable table;
 
-  private Recovery(Path dir, boolean skipCorrupt) {
+  private Recovery(Path dir, boolean skipCorrupt, Supplier<GroupTable> emptyTable) {
     this.dir = dir;
     this.skipCorrupt = skipCorrupt;
+    this.emptyTable = emptyTable;
+    this.table = emptyTable.get();
   }
 
-  static Result recover(Path dir, boolean skipCorrupt) throws IOException {
-    return new Recovery(dir, skipCorrupt).run();
+  /** Rebuilds the directory's state into a table from {@code emptyTable}. */
+  static Result recover(Path dir, boolean skipCorrupt, Supplier<GroupTable> emptyTable)
+      throws IOException {
+    return new Recovery(dir, skipCorrupt, emptyTable).run();
   }
 
   private Result run() throws IOException {
@@ -93,7 +96,7 @@ final class Recovery {
       expected = s + 1;
     }
     long next = Math.max(expected, Math.max(base, 1));
-    return new Result(streams, next);
+    return new Result(table, next);
   }
 
   /** Loads the newest readable snapshot and returns the first segment it does not cover. */
@@ -101,7 +104,7 @@ final class Recovery {
     for (long s : newestFirst) {
       Path file = Layout.snapshot(dir, s);
       try {
-        Snapshots.read(file, s, streams);
+        Snapshots.read(file, s, table);
         LOG.debug("kv snapshot {} loaded", file);
         return s;
       } catch (IOException e) {
@@ -109,7 +112,7 @@ final class Recovery {
           throw e instanceof Corrupt ? e : new Corrupt(file, 0, e.toString());
         }
         LOG.warn("kv snapshot {} is unreadable, trying an older one: {}", file, e.getMessage());
-        streams.clear();
+        table = emptyTable.get();
       }
     }
     return 0;
@@ -169,13 +172,13 @@ final class Recovery {
     } catch (IOException | RuntimeException bad) {
       return false;
     }
-    KvGroup g = FileStorage.obtain(streams, e.group());
-    if (e.seq() <= g.seq) {
+    GroupTable.Group g = table.obtain(e.group());
+    if (e.seq() <= g.seq()) {
       return true; // already in the snapshot
     }
     switch (e.type()) {
-      case Records.SET -> g.items.put(e.item(), value);
-      case Records.DELETE -> g.items.remove(e.item());
+      case Records.SET -> g.put(e.item(), value);
+      case Records.DELETE -> g.remove(e.item());
       default -> {
         // a send only advances seq
       }

@@ -1,7 +1,8 @@
 package dev.rivulet.kv;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.GroupTable;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -13,9 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Snapshot files: a header record naming the first log segment not included, one record per group
@@ -25,11 +23,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class Snapshots {
   private Snapshots() {}
 
-  /** One group's state copied under its monitor. */
-  record GroupCopy(
-      GroupKey key, long seq, long timestamp, List<Map.Entry<String, JsonNode>> items) {}
-
-  static void write(Path dir, long segment, List<GroupCopy> groups) throws IOException {
+  static void write(Path dir, long segment, List<GroupSnapshot> groups) throws IOException {
     Path tmp = Layout.snapshotTemp(dir, segment);
     try (FileChannel ch =
         FileChannel.open(
@@ -39,17 +33,17 @@ final class Snapshots {
             StandardOpenOption.WRITE)) {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
       out.write(new Records.Payload().b(Records.SNAP_HEADER).l(segment).framed());
-      for (GroupCopy g : groups) {
+      for (GroupSnapshot g : groups) {
         Records.Payload p =
             new Records.Payload()
                 .b(Records.SNAP_GROUP)
-                .s(g.key().stream())
-                .s(g.key().group())
+                .s(g.group().stream())
+                .s(g.group().group())
                 .l(g.seq())
                 .l(g.timestamp())
                 .i(g.items().size());
-        for (Map.Entry<String, JsonNode> item : g.items()) {
-          p.s(item.getKey()).bytes(Records.json(item.getValue()));
+        for (GroupSnapshot.Item item : g.items()) {
+          p.s(item.id()).bytes(Records.json(item.value()));
         }
         out.write(p.framed());
       }
@@ -62,15 +56,11 @@ final class Snapshots {
   }
 
   /**
-   * Loads a snapshot into {@code streams}.
+   * Loads a snapshot into {@code table}.
    *
    * @throws Recovery.Corrupt naming the byte offset of the first bad record
    */
-  static void read(
-      Path file,
-      long segment,
-      ConcurrentMap<String, ConcurrentSkipListMap<String, KvGroup>> streams)
-      throws IOException {
+  static void read(Path file, long segment, GroupTable table) throws IOException {
     byte[] buf = Files.readAllBytes(file);
     int off = 0;
     long groups = 0;
@@ -89,13 +79,13 @@ final class Snapshots {
       }
       if (type == Records.SNAP_GROUP) {
         GroupKey key = new GroupKey(Records.str(in), Records.str(in));
-        KvGroup g = FileStorage.obtain(streams, key);
+        GroupTable.Group g = table.obtain(key);
         long seq = in.readLong();
         long ts = in.readLong();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
           String id = Records.str(in);
-          g.items.put(id, Records.parse(Records.bytes(in)));
+          g.put(id, Records.parse(Records.bytes(in)));
         }
         g.advance(seq, ts);
         groups++;
