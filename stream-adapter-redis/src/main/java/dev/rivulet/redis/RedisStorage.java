@@ -55,6 +55,7 @@ final class RedisStorage implements StorageAdapter {
   private final long historyAgeMillis;
   private final CommitOrder order = new CommitOrder();
   private final KeyedLocks<ItemKey> updates = new KeyedLocks<>();
+  private final KnownValues known = new KnownValues();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   RedisStorage(
@@ -262,8 +263,10 @@ final class RedisStorage implements StorageAdapter {
     try {
       w = write("set", group, item, json, null, "c");
     } catch (JedisException e) {
+      known.forget(group, item);
       throw failure("STREAM_SET_ERROR", "set value", e);
     }
+    known.refresh(group, item, json);
     return commit(group, item, oldValue(w), value, w, listener);
   }
 
@@ -273,8 +276,10 @@ final class RedisStorage implements StorageAdapter {
     try {
       w = write("del", group, item, "", null, "d");
     } catch (JedisException e) {
+      known.forget(group, item);
       throw failure("STREAM_DELETE_ERROR", "delete value", e);
     }
+    known.refresh(group, item, null);
     if (w.status == 2) {
       return Change.nothing(group, item);
     }
@@ -287,26 +292,41 @@ final class RedisStorage implements StorageAdapter {
     ItemKey key = new ItemKey(group, item);
     updates.lock(key);
     try {
-      while (true) {
-        String raw;
+      KnownValues.Known known = this.known.get(group, item);
+      String raw;
+      if (known != null) {
+        raw = known.raw(); // verified by the compare-and-set; a stale one costs one more round
+      } else {
         try {
           raw = redis.hget(keys.items(group), item);
         } catch (JedisException e) {
           throw failure("STREAM_UPDATE_ERROR", "update value", e);
         }
-        JsonNode current =
-            raw == null ? null : parse(raw, group, item, "STREAM_UPDATE_ERROR", "update value");
+      }
+      while (true) {
+        JsonNode current;
+        try {
+          current =
+              raw == null ? null : parse(raw, group, item, "STREAM_UPDATE_ERROR", "update value");
+        } catch (StreamException e) {
+          this.known.forget(group, item); // never keep a foreign value around
+          throw e;
+        }
         JsonNode next = updater.apply(current);
         String json = EventCodec.json(next);
         Written w;
         try {
           w = write("cas", group, item, json, raw, "c");
         } catch (JedisException e) {
+          this.known.forget(group, item);
           throw failure("STREAM_UPDATE_ERROR", "update value", e);
         }
         if (w.status == 1) {
+          this.known.put(group, item, json);
           return commit(group, item, current, next, w, listener);
         }
+        raw = w.old; // the current text, returned by the failed compare-and-set
+        this.known.put(group, item, raw);
         if (System.nanoTime() > deadline) {
           throw new StreamException(
               "STREAM_UPDATE_ERROR",
@@ -385,7 +405,8 @@ final class RedisStorage implements StorageAdapter {
       long status = (Long) r.get(0);
       if (status != 1) {
         order.abandon(group, ticket);
-        return new Written(status, 0, 0, null, false, false, 0);
+        String current = status == 0 && r.size() > 1 ? (String) r.get(1) : null;
+        return new Written(status, 0, 0, current, false, false, 0);
       }
       w =
           new Written(

@@ -22,11 +22,11 @@ final class Scripts {
    * max age (ms).
    *
    * <p>Returns {@code {status, seq, ts, old, wasEmpty, nowEmpty}}; status 1 = committed, 0 = cas
-   * conflict, 2 = delete of a missing item. The event message is {@code "<seq> <ts> <kind>
-   * <header><data>"}, published with SPUBLISH in the same script, hence in commit order (custom
-   * events of {@code send} too), and appended to the history LIST (seq-contiguous: a list whose
-   * tail is not seq - 1 is dropped first; capped by count, expired heads popped, the key expires
-   * after max age of silence).
+   * conflict ({@code {0, current}}: the stored text, nil when absent, for the retry), 2 = delete of
+   * a missing item. The event message is {@code "<seq> <ts> <kind> <header><data>"}, published with
+   * SPUBLISH in the same script, hence in commit order (custom events of {@code send} too), and
+   * appended to the history LIST (seq-contiguous: a list whose tail is not seq - 1 is dropped
+   * first; capped by count, expired heads popped, the key expires after max age of silence).
    */
   static final Script WRITE =
       new Script(
@@ -36,9 +36,9 @@ final class Scripts {
           local old = redis.call('HGET', KEYS[1], item)
           if mode == 'cas' then
             if ARGV[4] == '1' then
-              if old ~= ARGV[5] then return {0} end
+              if old ~= ARGV[5] then return {0, old} end
             elseif old then
-              return {0}
+              return {0, old}
             end
           end
           if mode == 'del' and not old then return {2} end
