@@ -25,8 +25,11 @@ final class Scripts {
    * conflict ({@code {0, current}}: the stored text, nil when absent, for the retry), 2 = delete of
    * a missing item. The event message is {@code "<seq> <ts> <kind> <header><data>"}, published with
    * SPUBLISH in the same script, hence in commit order (custom events of {@code send} too), and
-   * appended to the history LIST (seq-contiguous: a list whose tail is not seq - 1 is dropped
-   * first; capped by count, expired heads popped, the key expires after max age of silence).
+   * appended to the history LIST (capped by count; heads older than max age popped on every 32nd
+   * seq; the key expires after max age of silence). Every writer either appends or, with history
+   * off, drops the list, and readers check that what they return is seq-contiguous and within max
+   * age, so a hole or an old head is never replayed. Per write: HGET, HMGET and one HSET of meta
+   * (seq and ts together), TIME, HSET, SPUBLISH, RPUSH, LTRIM, PEXPIRE.
    */
   static final Script WRITE =
       new Script(
@@ -46,13 +49,15 @@ final class Scripts {
           if (mode == 'set' or mode == 'cas') and not old and redis.call('HLEN', KEYS[1]) == 0 then
             wasEmpty = 1
           end
-          local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
+          local meta = redis.call('HMGET', KEYS[3], 'seq', 'ts')
+          local seq = tonumber(meta[1] or '0') + 1
           local t = redis.call('TIME')
           local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-          local last = tonumber(redis.call('HGET', KEYS[3], 'ts') or '0')
+          local last = tonumber(meta[2] or '0')
           if now <= last then now = last + 1 end
           local ts = string.format('%d', now)
-          redis.call('HSET', KEYS[3], 'ts', ts)
+          local seqText = string.format('%d', seq)
+          redis.call('HSET', KEYS[3], 'seq', seqText, 'ts', ts)
           local kind = ARGV[8]
           local data = ARGV[3]
           local nowEmpty = 0
@@ -81,21 +86,20 @@ final class Scripts {
               end
             end
           end
-          local msg = string.format('%d', seq) .. ' ' .. ts .. ' ' .. kind .. ' ' .. ARGV[7] .. data
+          local msg = seqText .. ' ' .. ts .. ' ' .. kind .. ' ' .. ARGV[7] .. data
           redis.call('SPUBLISH', ARGV[6], msg)
           local keep = tonumber(ARGV[11])
           if keep > 0 then
-            local tail = redis.call('LINDEX', KEYS[4], -1)
-            if tail and tonumber(string.match(tail, '^(%d+) ')) ~= seq - 1 then
-              redis.call('DEL', KEYS[4])
+            if redis.call('RPUSH', KEYS[4], msg) > keep then
+              redis.call('LTRIM', KEYS[4], -keep, -1)
             end
-            redis.call('RPUSH', KEYS[4], msg)
-            redis.call('LTRIM', KEYS[4], -keep, -1)
-            local oldest = now - tonumber(ARGV[12])
-            for i = 1, 16 do
-              local head = redis.call('LINDEX', KEYS[4], 0)
-              if not head or tonumber(string.match(head, '^%d+ (%d+) ')) >= oldest then break end
-              redis.call('LPOP', KEYS[4])
+            if seq % 32 == 0 then
+              local oldest = now - tonumber(ARGV[12])
+              for i = 1, 64 do
+                local head = redis.call('LINDEX', KEYS[4], 0)
+                if not head or tonumber(string.match(head, '^%d+ (%d+) ')) >= oldest then break end
+                redis.call('LPOP', KEYS[4])
+              end
             end
             redis.call('PEXPIRE', KEYS[4], ARGV[12])
           else
