@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,16 +100,11 @@ class SubscriptionTest {
         "s",
         "g",
         null,
-        new StreamListener() {
-          @Override
-          public void onSnapshot(Snapshot snapshot, boolean resync) {}
-
-          @Override
-          public void onEvent(StreamEvent event) {
-            thrown.countDown();
-            throw new IllegalStateException("listener bug");
-          }
-        });
+        onEvent(
+            event -> {
+              thrown.countDown();
+              throw new IllegalStateException("listener bug");
+            }));
     RecordingListener healthy = new RecordingListener();
     engine.subscribe("s", "g", null, healthy);
     engine.set("s", "g", "a", json("1"));
@@ -126,20 +122,15 @@ class SubscriptionTest {
         "s",
         "g",
         null,
-        new StreamListener() {
-          @Override
-          public void onSnapshot(Snapshot snapshot, boolean resync) {}
-
-          @Override
-          public void onEvent(StreamEvent event) {
-            entered.countDown();
-            try {
-              release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        });
+        onEvent(
+            event -> {
+              entered.countDown();
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }));
     engine.set("s", "g", "a", json("1"));
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
     engine.set("s", "g", "a", json("2"));
@@ -165,6 +156,19 @@ class SubscriptionTest {
         last = event.timestamp();
       }
     }
+  }
+
+  /** A listener that ignores snapshots and hands each event to {@code events}. */
+  static StreamListener onEvent(Consumer<StreamEvent> events) {
+    return new StreamListener() {
+      @Override
+      public void onSnapshot(Snapshot snapshot, boolean resync) {}
+
+      @Override
+      public void onEvent(StreamEvent event) {
+        events.accept(event);
+      }
+    };
   }
 
   static int eventCount(RecordingListener listener) {
