@@ -3,8 +3,9 @@
  */
 module dev.rivulet.ws {
   requires transitive dev.rivulet.core;
-  requires dev.rivulet.kv;
-  requires dev.rivulet.redis;
+  // only the standalone server (StreamServer) uses the adapters; a host adds the one it wants
+  requires static dev.rivulet.kv;
+  requires static dev.rivulet.redis;
   requires java.net.http;
   requires org.slf4j;
 
