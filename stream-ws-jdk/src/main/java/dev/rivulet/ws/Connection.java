@@ -58,6 +58,12 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   /** Decides what to do with a parsed HTTP request. */
   interface Router {
     void route(Connection connection, HttpRequest request);
+
+    /**
+     * Called when a complete head announces a body, before any body byte is buffered: throws the
+     * refusal unless the route takes a body and the caller is authorized.
+     */
+    default void admitBody(HttpRequest head) throws HttpRequestParser.HttpError {}
   }
 
   private final Runnable onTerminate;
@@ -67,6 +73,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       SelectorLoop loop,
       ServerOptions options,
       Router router,
+      RequestBudget budget,
       Runnable onTerminate) {
     this.onTerminate = onTerminate;
     this.channel = channel;
@@ -74,7 +81,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     this.options = options;
     this.router = router;
     this.outbound = new OutboundQueue(options.outboundQueueBytes());
-    this.parser = new HttpRequestParser(options.maxMessageSize());
+    this.parser = new HttpRequestParser(options.maxMessageSize(), budget, router::admitBody);
     this.remote = remoteAddress(channel);
     this.deadlineNanos = System.nanoTime() + handshakeTimeoutNanos();
   }
@@ -123,7 +130,24 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     } catch (IOException e) {
       LOG.debug("connection {} failed", remote, e);
       terminate();
+    } catch (Throwable e) { // an OutOfMemoryError must not kill the selector thread
+      failed(e);
     }
+  }
+
+  /** An unexpected failure (even an Error) while serving: drop this connection, log, go on. */
+  void failed(Throwable e) {
+    releaseBuffers();
+    LOG.error("connection {} failed unexpectedly; closing it", remote, e);
+    terminate();
+  }
+
+  private void releaseBuffers() {
+    if (parser != null) {
+      parser.release();
+      parser = null;
+    }
+    pendingInput = null;
   }
 
   private void read() throws IOException {
@@ -158,13 +182,23 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     try {
       request = parser.feed(buf);
     } catch (HttpRequestParser.HttpError e) {
-      respond(e.status, HttpResponses.error(e.status, "bad_request", e.getMessage()));
+      releaseBuffers();
+      respond(
+          e.status,
+          HttpResponses.error(
+              e.status,
+              switch (e.status) {
+                case 401 -> "unauthorized";
+                case 503 -> "server_busy";
+                default -> "bad_request";
+              },
+              e.getMessage()));
       return;
     }
     if (request == null) {
       return;
     }
-    parser = null;
+    releaseBuffers();
     state = State.PENDING;
     keepPending(buf);
     router.route(this, request);
@@ -383,7 +417,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   }
 
   private long handshakeTimeoutNanos() {
-    return Math.min(options.idleTimeout().toNanos(), 10_000_000_000L);
+    return Math.min(options.idleTimeout().toNanos(), options.requestTimeout().toNanos());
   }
 
   /** Closes the socket at once and tells the handler (loop thread; once). */
@@ -392,6 +426,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       return;
     }
     state = State.CLOSED;
+    releaseBuffers();
     loop.remove(this);
     if (key != null) {
       key.cancel();

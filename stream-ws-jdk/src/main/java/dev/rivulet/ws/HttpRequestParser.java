@@ -30,39 +30,66 @@ final class HttpRequestParser {
     }
   }
 
+  /** Decides, from the head, whether a request may send a body; throws the refusal otherwise. */
+  interface BodyGate {
+    void admit(HttpRequest head) throws HttpError;
+  }
+
+  private static final int FIRST_HEAD = 512;
+  private static final int FIRST_BODY = 4096;
+
   private final int maxBody;
-  private byte[] head = new byte[512];
+  private final RequestBudget budget;
+  private final BodyGate gate;
+  private byte[] head;
   private int headLen;
   private HttpRequest request;
-  private byte[] body;
+  private int bodyLength;
+  private byte[] body = new byte[0];
   private int bodyLen;
+  private long reserved;
 
   /**
    * @param maxBody the largest accepted request body (413 above)
+   * @param budget the server-wide budget the buffers of this request are charged to
+   * @param gate asked once the head is complete and it announces a body
    */
-  HttpRequestParser(int maxBody) {
+  HttpRequestParser(int maxBody, RequestBudget budget, BodyGate gate) {
     this.maxBody = maxBody;
+    this.budget = budget;
+    this.gate = gate;
+  }
+
+  /** Test constructor: unlimited budget, every body admitted. */
+  HttpRequestParser(int maxBody) {
+    this(maxBody, new RequestBudget(Long.MAX_VALUE), h -> {});
   }
 
   /**
    * Consumes bytes from {@code in} up to the end of one request; returns it once complete (the
-   * bytes after it stay in {@code in}), or null when more input is needed.
+   * bytes after it stay in {@code in}), or null when more input is needed. Buffers grow with the
+   * bytes received, never with a claimed length.
    */
   HttpRequest feed(ByteBuffer in) throws HttpError {
     if (request == null) {
       while (in.hasRemaining()) {
         byte b = in.get();
-        if (headLen == head.length) {
-          head = Arrays.copyOf(head, Math.min(MAX_HEADER_BYTES, head.length * 2));
+        if (head == null || headLen == head.length) {
+          int size = head == null ? FIRST_HEAD : Math.min(MAX_HEADER_BYTES, head.length * 2);
+          charge(size - (head == null ? 0 : head.length));
+          head = head == null ? new byte[size] : Arrays.copyOf(head, size);
         }
         head[headLen++] = b;
         if (b == '\n' && endsHead()) {
           request = parseHead();
-          int length = contentLength(request);
-          if (length == 0) {
+          budget.release(head.length);
+          reserved -= head.length;
+          head = null;
+          bodyLength = contentLength(request);
+          if (bodyLength == 0) {
             return request;
           }
-          body = new byte[length];
+          gate.admit(request);
           break;
         }
         checkLimits();
@@ -71,15 +98,38 @@ final class HttpRequestParser {
         return null;
       }
     }
-    int n = Math.min(in.remaining(), body.length - bodyLen);
-    in.get(body, bodyLen, n);
-    bodyLen += n;
-    if (bodyLen < body.length) {
+    while (in.hasRemaining() && bodyLen < bodyLength) {
+      if (bodyLen == body.length) {
+        int size = Math.min(bodyLength, Math.max(FIRST_BODY, body.length * 2));
+        charge(size - body.length);
+        body = Arrays.copyOf(body, size);
+      }
+      int n = Math.min(in.remaining(), body.length - bodyLen);
+      in.get(body, bodyLen, n);
+      bodyLen += n;
+    }
+    if (bodyLen < bodyLength) {
       return null;
     }
     HttpRequest r = request;
     return new HttpRequest(
         r.method(), r.target(), r.path(), r.rawQuery(), r.version(), r.headers(), body);
+  }
+
+  private void charge(int bytes) throws HttpError {
+    if (!budget.reserve(bytes)) {
+      throw new HttpError(
+          503, "server busy: pending request bytes over " + budget.max() + "; retry later");
+    }
+    reserved += bytes;
+  }
+
+  /** Returns this request's buffers to the budget (once complete, refused or closed). */
+  void release() {
+    budget.release(reserved);
+    reserved = 0;
+    head = null;
+    body = new byte[0];
   }
 
   private void checkLimits() throws HttpError {
@@ -113,6 +163,11 @@ final class HttpRequestParser {
 
   private HttpRequest parseHead() throws HttpError {
     String text = new String(head, 0, headLen, StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < headLen; i++) {
+      if (head[i] == '\r' && (i + 1 == headLen || head[i + 1] != '\n')) {
+        throw new HttpError(400, "bare CR in the request head");
+      }
+    }
     String[] lines = text.split("\r?\n");
     String[] parts = lines[0].split(" ", -1);
     if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
@@ -163,30 +218,38 @@ final class HttpRequestParser {
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
     String query = q < 0 ? null : target.substring(q + 1);
-    head = null;
     return new HttpRequest(parts[0], target, path, query, parts[2], headers, new byte[0]);
   }
 
+  /**
+   * The body length: every Content-Length value (repeated headers and comma lists) must be plain
+   * decimal digits and all must agree (RFC 9112 §6.3); else 400.
+   */
   private int contentLength(HttpRequest r) throws HttpError {
     if (r.header("transfer-encoding") != null) {
       throw new HttpError(411, "chunked request bodies are not supported; send Content-Length");
     }
-    String value = r.header("content-length");
-    if (value == null) {
+    List<String> values = r.headers().get("content-length");
+    if (values == null) {
       return 0;
     }
-    long length;
-    try {
-      length = Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new HttpError(400, "bad Content-Length");
+    String length = null;
+    for (String value : values) {
+      for (String part : value.split(",", -1)) {
+        String digits = part.trim();
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          throw new HttpError(400, "bad Content-Length: '" + value + "'");
+        }
+        digits = digits.replaceFirst("^0+(?=.)", "");
+        if (length != null && !length.equals(digits)) {
+          throw new HttpError(400, "conflicting Content-Length values: " + values);
+        }
+        length = digits;
+      }
     }
-    if (length < 0) {
-      throw new HttpError(400, "bad Content-Length");
-    }
-    if (length > maxBody) {
+    if (length.length() > 10 || Long.parseLong(length) > maxBody) {
       throw new HttpError(413, "request body over " + maxBody + " bytes");
     }
-    return (int) length;
+    return Integer.parseInt(length);
   }
 }

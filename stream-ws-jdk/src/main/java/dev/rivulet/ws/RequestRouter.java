@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,22 +58,71 @@ final class RequestRouter implements Connection.Router {
       routeUpgrade(c, request, path);
     } else if (path.startsWith("/invoke/") && options.httpInvoke()) {
       routeInvoke(c, request, path);
-    } else if (request.method().equals("GET") && path.equals("/")) {
+    } else if (path.equals("/") && !isGetOrHead(request)) {
+      c.respond(405, methodNotAllowed("GET, HEAD"));
+    } else if (path.equals("/")) {
+      boolean head = request.method().equals("HEAD");
       if (inspectorPage != null) {
         c.respond(
-            200, HttpResponses.response(200, "text/html; charset=utf-8", inspectorPage, Map.of()));
+            200,
+            headOnly(
+                head,
+                HttpResponses.response(200, "text/html; charset=utf-8", inspectorPage, Map.of())));
       } else {
         c.respond(
             426,
-            HttpResponses.error(
-                426,
-                "upgrade_required",
-                "this endpoint speaks WebSocket",
-                Map.of("Sec-WebSocket-Version", "13")));
+            headOnly(
+                head,
+                HttpResponses.error(
+                    426,
+                    "upgrade_required",
+                    "this endpoint speaks WebSocket",
+                    Map.of("Sec-WebSocket-Version", "13"))));
       }
     } else {
       c.respond(404, HttpResponses.error(404, "not_found", "no such endpoint: " + path));
     }
+  }
+
+  /**
+   * Memory before trust: only {@code POST /invoke/{fn}} (HTTP invoke enabled, token accepted) may
+   * send a body; anything else announcing one is refused before a body byte is buffered.
+   */
+  @Override
+  public void admitBody(HttpRequest head) throws HttpRequestParser.HttpError {
+    boolean invokeRoute =
+        options.httpInvoke()
+            && head.method().equals("POST")
+            && head.path().startsWith("/invoke/")
+            && !Handshake.isUpgrade(head);
+    if (!invokeRoute) {
+      throw new HttpRequestParser.HttpError(
+          400, head.method() + " " + head.path() + " takes no request body");
+    }
+    if (!tokenOk(head)) {
+      throw new HttpRequestParser.HttpError(401, "missing or wrong auth token");
+    }
+  }
+
+  private static boolean isGetOrHead(HttpRequest request) {
+    return request.method().equals("GET") || request.method().equals("HEAD");
+  }
+
+  private static byte[] methodNotAllowed(String allow) {
+    return HttpResponses.error(405, "method_not_allowed", "use " + allow, Map.of("Allow", allow));
+  }
+
+  /** A HEAD answer: the GET response's head (same Content-Length), without its body. */
+  private static byte[] headOnly(boolean head, byte[] response) {
+    if (!head) {
+      return response;
+    }
+    for (int i = 3; i < response.length; i++) {
+      if (response[i] == '\n' && response[i - 1] == '\r' && response[i - 2] == '\n') {
+        return Arrays.copyOf(response, i + 1);
+      }
+    }
+    return response;
   }
 
   private void routeUpgrade(Connection c, HttpRequest request, String path) {
@@ -215,7 +265,7 @@ final class RequestRouter implements Connection.Router {
 
   private void routeInvoke(Connection c, HttpRequest request, String path) {
     if (!request.method().equals("POST")) {
-      c.respond(405, HttpResponses.error(405, "method_not_allowed", "use POST"));
+      c.respond(405, methodNotAllowed("POST"));
       return;
     }
     if (!tokenOk(request)) {

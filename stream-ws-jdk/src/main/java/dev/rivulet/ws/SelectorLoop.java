@@ -6,9 +6,11 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +43,9 @@ final class SelectorLoop implements Runnable {
 
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final Set<Connection> connections = new HashSet<>();
+  private final PriorityQueue<Timer> timers =
+      new PriorityQueue<>(Comparator.comparingLong(Timer::at).thenComparingLong(Timer::seq));
+  private long timerSeq;
   private volatile boolean running = true;
   private long nextTick;
 
@@ -104,17 +109,23 @@ final class SelectorLoop implements Runnable {
     nextTick = System.nanoTime() + TICK_NANOS;
     while (running) {
       try {
-        selector.select(Math.max(1, (nextTick - System.nanoTime()) / 1_000_000));
+        long wake = timers.isEmpty() ? nextTick : Math.min(nextTick, timers.peek().at());
+        selector.select(Math.max(1, (wake - System.nanoTime()) / 1_000_000));
         wakeupPending.set(false);
         Set<SelectionKey> keys = selector.selectedKeys();
         for (Iterator<SelectionKey> it = keys.iterator(); it.hasNext(); ) {
           SelectionKey key = it.next();
           it.remove();
           if (key.attachment() instanceof SelectorTask task) {
-            task.ready(key);
+            try {
+              task.ready(key);
+            } catch (Throwable e) { // never let one key kill the loop
+              failed(task, e);
+            }
           }
         }
         runTasks();
+        runTimers();
         long now = System.nanoTime();
         if (now - nextTick >= 0) {
           nextTick = now + TICK_NANOS;
@@ -125,8 +136,8 @@ final class SelectorLoop implements Runnable {
         }
       } catch (ClosedSelectorException e) {
         break;
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("selector loop error", e);
+      } catch (Throwable e) { // IOException, RuntimeException, even OutOfMemoryError: keep serving
+        LOG.error("selector loop error", e);
       }
     }
     for (Connection c : connections()) {
@@ -150,8 +161,8 @@ final class SelectorLoop implements Runnable {
         any = true;
         try {
           task.run();
-        } catch (RuntimeException e) {
-          LOG.warn("selector task failed", e);
+        } catch (Throwable e) {
+          LOG.error("selector task failed", e);
         }
       }
       Connection c = reversed(flushes.getAndSet(null));
@@ -161,8 +172,8 @@ final class SelectorLoop implements Runnable {
         c.nextFlush = null;
         try {
           c.flush();
-        } catch (RuntimeException e) {
-          LOG.warn("selector flush failed", e);
+        } catch (Throwable e) {
+          c.failed(e);
         }
         c = next;
       }
@@ -171,6 +182,33 @@ final class SelectorLoop implements Runnable {
       }
     }
   }
+
+  private static void failed(SelectorTask task, Throwable e) {
+    if (task instanceof Connection c) {
+      c.failed(e);
+    } else {
+      LOG.error("selector task failed", e);
+    }
+  }
+
+  /** Runs {@code task} on this loop after {@code delayNanos} (call on the loop thread). */
+  void schedule(long delayNanos, Runnable task) {
+    timers.add(new Timer(System.nanoTime() + delayNanos, timerSeq++, task));
+  }
+
+  private void runTimers() {
+    long now = System.nanoTime();
+    while (!timers.isEmpty() && now - timers.peek().at() >= 0) {
+      Runnable task = timers.poll().task();
+      try {
+        task.run();
+      } catch (Throwable e) {
+        LOG.error("selector timer failed", e);
+      }
+    }
+  }
+
+  private record Timer(long at, long seq, Runnable task) {}
 
   /** The taken stack in request order. */
   private static Connection reversed(Connection head) {

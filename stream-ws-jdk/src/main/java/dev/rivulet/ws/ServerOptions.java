@@ -20,7 +20,9 @@ record ServerOptions(
     int maxSubscriptionsPerConnection,
     int maxMessagesPerSecond,
     int selectorThreads,
-    int socketSendBuffer) {
+    int socketSendBuffer,
+    long maxPendingRequestBytes,
+    Duration requestTimeout) {
 
   /** Messages of the {@code /echo} endpoint may be this large. */
   static final int ECHO_MAX_MESSAGE = 16 * 1024 * 1024;

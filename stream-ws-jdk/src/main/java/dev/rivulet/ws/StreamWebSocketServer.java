@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -51,10 +52,30 @@ public final class StreamWebSocketServer implements AutoCloseable {
   private ServerSocketChannel server;
   private volatile int port = -1;
   private int next;
+  private final RequestBudget budget;
+  private final int connectionLimit;
+  private SelectionKey acceptKey;
+  private final AcceptBackoff backoff = new AcceptBackoff();
+
+  /** Test hook: replaces {@code server.accept()} (e.g. to inject EMFILE). */
+  interface Acceptor {
+    SocketChannel accept(ServerSocketChannel server) throws IOException;
+  }
+
+  Acceptor acceptor = ServerSocketChannel::accept;
 
   private StreamWebSocketServer(StreamEngine engine, ServerOptions options) {
     this.engine = engine;
     this.options = options;
+    this.budget = new RequestBudget(options.maxPendingRequestBytes());
+    this.connectionLimit =
+        ConnectionLimit.effective(options.maxConnections(), ConnectionLimit.processFdLimit());
+    if (connectionLimit < options.maxConnections()) {
+      LOG.info(
+          "connection limit lowered from {} to {} by the file-descriptor limit",
+          options.maxConnections(),
+          connectionLimit);
+    }
   }
 
   /** A builder for a server of {@code engine}. */
@@ -85,10 +106,11 @@ public final class StreamWebSocketServer implements AutoCloseable {
       server.configureBlocking(false);
       port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       SelectorLoop acceptLoop = loops.get(0);
-      server.register(
-          acceptLoop.selector,
-          SelectionKey.OP_ACCEPT,
-          (SelectorLoop.SelectorTask) k -> accept(router));
+      acceptKey =
+          server.register(
+              acceptLoop.selector,
+              SelectionKey.OP_ACCEPT,
+              (SelectorLoop.SelectorTask) k -> accept(router, acceptLoop));
       loops.forEach(SelectorLoop::start);
       return this;
     } catch (IOException e) {
@@ -98,36 +120,87 @@ public final class StreamWebSocketServer implements AutoCloseable {
     }
   }
 
-  private void accept(RequestRouter router) {
-    while (true) {
+  private void accept(RequestRouter router, SelectorLoop acceptLoop) {
+    for (int i = 0; i < 1_000; i++) { // bounded: let the loop's other work run
       SocketChannel channel;
       try {
-        channel = server.accept();
+        channel = acceptor.accept(server);
         if (channel == null) {
+          backoff.succeeded();
           return;
         }
+        backoff.succeeded();
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         if (options.socketSendBuffer() > 0) {
           channel.setOption(StandardSocketOptions.SO_SNDBUF, options.socketSendBuffer());
         }
+      } catch (ClosedChannelException e) {
+        return; // the server is closing
       } catch (IOException e) {
-        LOG.debug("accept failed", e);
+        pauseAccepting(acceptLoop, e);
         return;
       }
       SelectorLoop loop = loops.get(next++ % loops.size());
+      boolean refuse = connections.get() >= connectionLimit;
       connections.incrementAndGet();
       loop.execute(
           () -> {
             Connection c =
-                new Connection(channel, loop, options, router, connections::decrementAndGet);
+                new Connection(
+                    channel, loop, options, router, budget, connections::decrementAndGet);
             try {
               c.register();
             } catch (IOException e) {
               c.terminate();
+              return;
+            }
+            if (refuse) {
+              c.respond(
+                  503,
+                  HttpResponses.error(503, "too_many_connections", "connection limit reached"));
             }
           });
     }
+  }
+
+  /**
+   * accept() failed (EMFILE, ENFILE, …): stop watching OP_ACCEPT and re-arm it after a backoff on
+   * the loop's timer, so the pending connection in the backlog does not make the loop spin.
+   */
+  private void pauseAccepting(SelectorLoop acceptLoop, IOException e) {
+    long delay = backoff.failed();
+    if (backoff.firstOfBurst()) {
+      LOG.warn("accept failed ({}); pausing accepts, retrying with backoff", e.toString());
+    } else {
+      LOG.debug("accept failed again; next try in {} ms", delay / 1_000_000, e);
+    }
+    if (!acceptKey.isValid()) {
+      return;
+    }
+    acceptKey.interestOps(0);
+    acceptLoop.schedule(
+        delay,
+        () -> {
+          if (acceptKey.isValid()) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+          }
+        });
+  }
+
+  /** Bytes buffered for incomplete requests right now (all connections). */
+  long pendingRequestBytes() {
+    return budget.used();
+  }
+
+  /** The connection limit in force (configured, lowered by the fd limit). */
+  int connectionLimit() {
+    return connectionLimit;
+  }
+
+  /** The selector loops (tests inject failures into them). */
+  List<SelectorLoop> loops() {
+    return loops;
   }
 
   private static ExecutorService workerPool() {
@@ -231,6 +304,8 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private int maxSubscriptionsPerConnection = 1_000;
     private int maxMessagesPerSecond;
     private int socketSendBuffer;
+    private long maxPendingRequestBytes = 64L * 1024 * 1024;
+    private Duration requestTimeout = Duration.ofSeconds(10);
     private int selectorThreads =
         Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
@@ -370,6 +445,28 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Bytes all connections together may buffer for incomplete requests (heads and bodies in
+     * progress); a request needing more is answered 503 and its connection closed. Default 64 MiB.
+     */
+    public Builder maxPendingRequestBytes(long bytes) {
+      if (bytes < 64 * 1024) {
+        throw new IllegalArgumentException(
+            "maxPendingRequestBytes must be at least 65536: " + bytes);
+      }
+      this.maxPendingRequestBytes = bytes;
+      return this;
+    }
+
+    /**
+     * A connection must deliver its complete HTTP request (head and body) within this time of
+     * connecting, else it is dropped (slowloris); capped by the idle timeout. Default 10 s.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive("requestTimeout", timeout);
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + " must be positive: " + d);
@@ -404,7 +501,9 @@ public final class StreamWebSocketServer implements AutoCloseable {
               maxSubscriptionsPerConnection,
               maxMessagesPerSecond,
               selectorThreads,
-              socketSendBuffer));
+              socketSendBuffer,
+              maxPendingRequestBytes,
+              requestTimeout));
     }
   }
 }
