@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
+  /** Bytes read past a request while its answer is pending; reading pauses at this mark. */
+  static final int MAX_PENDING_INPUT = 64 * 1024;
+
   /** What the connection is doing. */
   enum State {
     HTTP,
@@ -189,6 +192,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
               e.status,
               switch (e.status) {
                 case 401 -> "unauthorized";
+                case 404 -> "not_found";
                 case 503 -> "server_busy";
                 default -> "bad_request";
               },
@@ -219,6 +223,10 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     }
     merged.put(buf).flip();
     pendingInput = merged;
+    if (size >= MAX_PENDING_INPUT && key != null && key.isValid()) {
+      // bytes sent before the answer (auth, invoke) are capped: stop reading until it comes
+      key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+    }
   }
 
   private void readFrames(ByteBuffer buf) {
@@ -238,6 +246,9 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     }
     this.handler = wsHandler;
     this.decoder = new FrameDecoder(maxMessageSize, this);
+    if (key != null && key.isValid()) {
+      key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+    }
     sendRaw(ByteBuffer.wrap(response.getBytes(StandardCharsets.ISO_8859_1)));
     state = State.OPEN;
     lastReadNanos = System.nanoTime();

@@ -96,8 +96,17 @@ final class RequestRouter implements Connection.Router {
             && head.path().startsWith("/invoke/")
             && !Handshake.isUpgrade(head);
     if (!invokeRoute) {
+      String path = head.path();
+      boolean known =
+          path.equals("/")
+              || path.startsWith("/stream/")
+              || (options.echo() && path.equals("/echo"))
+              || (options.httpInvoke() && path.startsWith("/invoke/"));
+      if (!known) {
+        throw new HttpRequestParser.HttpError(404, "no such endpoint: " + path);
+      }
       throw new HttpRequestParser.HttpError(
-          400, head.method() + " " + head.path() + " takes no request body");
+          400, head.method() + " " + path + " takes no request body");
     }
     if (!tokenOk(head)) {
       throw new HttpRequestParser.HttpError(401, "missing or wrong auth token");

@@ -141,6 +141,39 @@ class HttpHardeningTest {
   }
 
   @Test
+  void bytesSentWhileTheAuthFunctionRunsAreCappedByPausingReads() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    engine
+        .functions()
+        .register(
+            "slow-auth",
+            in -> {
+              release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+              return null;
+            });
+    start(StreamWebSocketServer.builder(engine).port(0).authFunction("slow-auth"));
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.sendRaw(StreamProtocolTest.upgrade("/", ""));
+      java.util.concurrent.CompletableFuture<Void> flood =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  raw.out.write(new byte[64 * 1024 * 1024]);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      await()
+          .during(Duration.ofMillis(700))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> !flood.isDone()); // the server stopped reading, it did not buffer or drop
+      release.countDown();
+      // then the connection is served: the zeros are unmasked frames, so it is closed with 1002
+      assertThat(raw.in.read()).isNotEqualTo(-1);
+    }
+  }
+
+  @Test
   void conflictingOrNonDecimalContentLengthIs400AndNothingIsInvoked() throws Exception {
     start(invokeServer());
     for (String header :
