@@ -250,6 +250,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       key.interestOps(key.interestOps() | SelectionKey.OP_READ);
     }
     sendRaw(ByteBuffer.wrap(response.getBytes(StandardCharsets.ISO_8859_1)));
+    flush(); // now: a close sealed while handling pipelined frames must not drop the 101
     state = State.OPEN;
     lastReadNanos = System.nanoTime();
     wsHandler.onOpen(this);
