@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -46,13 +47,16 @@ final class TriggerTable implements TriggerRegistry {
   private final Executor executor;
   private final BiFunction<String, JsonNode, JsonNode> invoker;
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Throttle dropWarnings = new Throttle(10, TimeUnit.SECONDS);
 
   /**
+   * @param laneLimit queued handler invocations per group; beyond it the oldest are dropped
    * @param invoker calls a function by id (for function-bound handlers and conditions)
    */
-  TriggerTable(Executor executor, BiFunction<String, JsonNode, JsonNode> invoker) {
+  TriggerTable(Executor executor, int laneLimit, BiFunction<String, JsonNode, JsonNode> invoker) {
     this.executor = executor;
-    this.lanes = new KeyedSerialExecutor<>(executor);
+    this.lanes = new KeyedSerialExecutor<>(executor, laneLimit, null);
     this.invoker = invoker;
   }
 
@@ -98,6 +102,11 @@ final class TriggerTable implements TriggerRegistry {
     return failures.get();
   }
 
+  @Override
+  public long droppedInvocations() {
+    return dropped.get();
+  }
+
   private static Entry parse(Trigger trigger) {
     JsonNode config = trigger.config();
     if (!config.isObject()) {
@@ -138,21 +147,28 @@ final class TriggerTable implements TriggerRegistry {
             + detail);
   }
 
-  /** Queues the {@code stream} triggers matching a committed event; cheap when none match. */
+  /**
+   * Queues the {@code stream} triggers matching a committed event, one invocation each; cheap when
+   * none match. A full lane drops its oldest invocation (counted, warned about now and then).
+   */
   void fire(StreamEvent event) {
     List<Entry> candidates = streamTriggers.get(event.streamName());
     if (candidates == null) {
       return;
     }
-    List<Entry> matching = candidates.stream().filter(e -> e.matches(event)).toList();
-    if (!matching.isEmpty()) {
-      lanes.execute(
-          event.group(),
-          () -> {
-            for (Entry entry : matching) {
-              run(entry, event.toJson());
-            }
-          });
+    for (Entry entry : candidates) {
+      if (entry.matches(event)) {
+        int lost = lanes.execute(event.group(), () -> run(entry, event.toJson()));
+        if (lost > 0) {
+          long total = dropped.addAndGet(lost);
+          if (dropWarnings.ready()) {
+            LOG.warn(
+                "trigger lane of {} is full: dropped its oldest invocations ({} dropped so far)",
+                event.group(),
+                total);
+          }
+        }
+      }
     }
   }
 
