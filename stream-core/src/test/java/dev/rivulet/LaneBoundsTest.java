@@ -205,6 +205,39 @@ class LaneBoundsTest {
   }
 
   @Test
+  void triggerInvocationsWaitingAcrossAllGroupsAreBoundedToo() {
+    ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>(); // never runs by itself
+    try (StreamEngine engine =
+        StreamEngine.builder().executor(tasks::add).triggerQueueLimit(1).build()) {
+      List<String> groups = new ArrayList<>();
+      engine
+          .triggers()
+          .register(
+              Trigger.toHandler(
+                  "t",
+                  TriggerType.STREAM,
+                  json("{'stream_name':'s'}"),
+                  payload -> {
+                    groups.add(payload.get("groupId").asText());
+                    return null;
+                  }));
+      int total = 100; // TriggerTable.TOTAL_LANES lanes of one
+      for (int g = 0; g < total + 30; g++) {
+        engine.set("s", "g" + g, "i", IntNode.valueOf(g));
+      }
+      assertThat(tasks).hasSize(total); // one runnable per lane with work, no more
+      assertThat(engine.triggers().droppedInvocations()).isEqualTo(30);
+      for (Runnable task; (task = tasks.poll()) != null; ) {
+        task.run();
+      }
+      assertThat(groups).hasSize(total).startsWith("g0").endsWith("g" + (total - 1));
+      engine.set("s", "g0", "i", IntNode.valueOf(-1)); // room again
+      tasks.poll().run();
+      assertThat(groups).hasSize(total + 1).endsWith("g0");
+    }
+  }
+
+  @Test
   void laneLimitsAreCheckedAtOnce() {
     assertThatThrownBy(() -> StreamEngine.builder().subscriberQueueLimit(0))
         .isInstanceOf(IllegalArgumentException.class)
