@@ -120,11 +120,6 @@ final class EventHub implements EventSink {
     return overflows.get();
   }
 
-  /** Tasks waiting on the group's lane (for tests). */
-  int queued(GroupKey group) {
-    return lanes.queued(group);
-  }
-
   @Override
   public void event(StreamEvent event) {
     if (groups.containsKey(event.group())) {
