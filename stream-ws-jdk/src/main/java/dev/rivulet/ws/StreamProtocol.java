@@ -3,6 +3,7 @@ package dev.rivulet.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.JoinRequest;
 import dev.rivulet.StreamEngine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,10 +28,13 @@ final class StreamProtocol {
   final AtomicLong advancedSyncs = new AtomicLong();
 
   final int maxSubscriptions;
+  final Duration joinRetryTimeout;
   private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
 
-  StreamProtocol(StreamEngine engine, Executor worker, int maxSubscriptions) {
+  StreamProtocol(
+      StreamEngine engine, Executor worker, int maxSubscriptions, Duration joinRetryTimeout) {
     this.engine = engine;
+    this.joinRetryTimeout = joinRetryTimeout;
     this.worker = worker;
     this.maxSubscriptions = maxSubscriptions;
   }
