@@ -27,6 +27,9 @@ final class StreamProtocol {
   /** Syncs advanced past their snapshot (see {@link GroupCursor}); for tests and metrics. */
   final AtomicLong advancedSyncs = new AtomicLong();
 
+  /** Joins retried because their snapshot could not be read (storage down); for tests, metrics. */
+  final AtomicLong joinRetries = new AtomicLong();
+
   final int maxSubscriptions;
   final Duration joinRetryTimeout;
   private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();

@@ -254,6 +254,7 @@ final class StreamSession implements WsHandler {
     LOG.debug(
         "join {} retried in {} ms: {}", request.subscriptionId(), delayMillis, cause.getMessage());
     retrying.put(request.subscriptionId(), request);
+    protocol.joinRetries.incrementAndGet();
     CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS)
         .execute(
             () ->

@@ -200,6 +200,11 @@ public final class StreamWebSocketServer implements AutoCloseable {
     return connectionLimit;
   }
 
+  /** The stream protocol shared by the connections (tests read its counters). */
+  StreamProtocol protocol() {
+    return protocol;
+  }
+
   /** The selector loops (tests inject failures into them). */
   List<SelectorLoop> loops() {
     return loops;
