@@ -1,6 +1,7 @@
 package dev.rivulet;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one exception type of Rivulet. {@link #code()} is the machine-readable error code named in
@@ -19,21 +20,49 @@ public class StreamException extends RuntimeException {
   /** {@link StreamEngine#invoke} was called with an id that no function is registered under. */
   public static final String FUNCTION_NOT_FOUND = "function_not_found";
 
+  /**
+   * What is known about a write that failed (SPEC §9): whether it may still have been applied.
+   * Retrying an {@link #UNKNOWN} write is only safe when the write is idempotent.
+   */
+  public enum Outcome {
+    /** The request reached the store but no answer came back: it may or may not be applied. */
+    UNKNOWN,
+    /** The write was certainly not applied (refused before it was sent, or by the store). */
+    NOT_APPLIED
+  }
+
   private final String code;
+  private final Outcome outcome;
 
   public StreamException(String code, String message) {
-    super(message);
-    this.code = Objects.requireNonNull(code, "code");
+    this(code, message, null, null);
   }
 
   public StreamException(String code, String message, Throwable cause) {
+    this(code, message, cause, null);
+  }
+
+  /**
+   * A failed write with what is known of its {@code outcome}; the message of an {@link
+   * Outcome#UNKNOWN} one should say "outcome unknown".
+   */
+  public StreamException(String code, String message, Throwable cause, Outcome outcome) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code");
+    this.outcome = outcome;
   }
 
   /** The error code, e.g. {@code deserialization_error} or {@code STREAM_GET_ERROR}. */
   public String code() {
     return code;
+  }
+
+  /**
+   * For a failed write: whether it may have been applied; empty for reads and for errors that are
+   * not about a write's fate (bad input is never applied and carries no outcome).
+   */
+  public Optional<Outcome> outcome() {
+    return Optional.ofNullable(outcome);
   }
 
   static StreamException invalidArgument(String message) {

@@ -264,7 +264,7 @@ final class RedisStorage implements StorageAdapter {
       w = write("set", group, item, json, null, "c");
     } catch (JedisException e) {
       known.forget(group, item);
-      throw failure("STREAM_SET_ERROR", "set value", e);
+      throw writeFailure("STREAM_SET_ERROR", "set value", e);
     }
     known.refresh(group, item, json);
     return commit(group, item, oldValue(w), value, w, listener);
@@ -277,7 +277,7 @@ final class RedisStorage implements StorageAdapter {
       w = write("del", group, item, "", null, "d");
     } catch (JedisException e) {
       known.forget(group, item);
-      throw failure("STREAM_DELETE_ERROR", "delete value", e);
+      throw writeFailure("STREAM_DELETE_ERROR", "delete value", e);
     }
     known.refresh(group, item, null);
     if (w.status == 2) {
@@ -300,7 +300,7 @@ final class RedisStorage implements StorageAdapter {
         try {
           raw = redis.hget(keys.items(group), item);
         } catch (JedisException e) {
-          throw failure("STREAM_UPDATE_ERROR", "update value", e);
+          throw notApplied(failure("STREAM_UPDATE_ERROR", "update value", e));
         }
       }
       while (true) {
@@ -319,7 +319,7 @@ final class RedisStorage implements StorageAdapter {
           w = write("cas", group, item, json, raw, "c");
         } catch (JedisException e) {
           this.known.forget(group, item);
-          throw failure("STREAM_UPDATE_ERROR", "update value", e);
+          throw writeFailure("STREAM_UPDATE_ERROR", "update value", e);
         }
         if (w.status == 1) {
           this.known.put(group, item, json);
@@ -330,7 +330,9 @@ final class RedisStorage implements StorageAdapter {
         if (System.nanoTime() > deadline) {
           throw new StreamException(
               "STREAM_UPDATE_ERROR",
-              "Failed to update value: too much contention on item '" + item + "'");
+              "Failed to update value: too much contention on item '" + item + "'",
+              null,
+              StreamException.Outcome.NOT_APPLIED);
         }
         Thread.onSpinWait();
       }
@@ -347,7 +349,7 @@ final class RedisStorage implements StorageAdapter {
     try {
       w = write("send", group, item, data, null, kind);
     } catch (JedisException e) {
-      throw failure("STREAM_SEND_ERROR", "send event", e);
+      throw writeFailure("STREAM_SEND_ERROR", "send event", e);
     }
     return commit(group, item, null, null, w, listener);
   }
@@ -489,6 +491,28 @@ final class RedisStorage implements StorageAdapter {
               + ")",
           e);
     }
+  }
+
+  /**
+   * A failed write, classified (SPEC §9): refused before it was sent (no pooled connection, no
+   * connection at all) or answered with an error → certainly not applied; sent and then the
+   * connection failed or timed out → the outcome is unknown.
+   */
+  static StreamException writeFailure(String code, String verb, JedisException e) {
+    StreamException plain = failure(code, verb, e);
+    if (!WriteOutcome.mayBeApplied(e)) {
+      return notApplied(plain);
+    }
+    return new StreamException(
+        code,
+        plain.getMessage() + " (outcome unknown: the write may have been applied)",
+        e,
+        StreamException.Outcome.UNKNOWN);
+  }
+
+  private static StreamException notApplied(StreamException e) {
+    return new StreamException(
+        e.code(), e.getMessage(), e.getCause(), StreamException.Outcome.NOT_APPLIED);
   }
 
   static StreamException failure(String code, String verb, JedisException e) {

@@ -204,6 +204,8 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     }
     releaseBuffers();
     state = State.PENDING;
+    // the answer (auth function, invoke) has its own bound; past it the client hears a 504
+    deadlineNanos = System.nanoTime() + options.callTimeout().toNanos();
     keepPending(buf);
     router.route(this, request);
   }
@@ -410,7 +412,12 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   /** Periodic checks (loop thread): idle pings, idle drop, handshake and close deadlines. */
   void tick(long now) {
     switch (state) {
-      case HTTP, PENDING, CLOSING, DRAINING -> {
+      case PENDING -> {
+        if (now - deadlineNanos >= 0) {
+          respond(504, callTimedOut());
+        }
+      }
+      case HTTP, CLOSING, DRAINING -> {
         if (now - deadlineNanos >= 0) {
           terminate();
         }
@@ -426,6 +433,16 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       }
       default -> {}
     }
+  }
+
+  private byte[] callTimedOut() {
+    return HttpResponses.error(
+        504,
+        "timeout",
+        "no answer within "
+            + options.callTimeout().toMillis()
+            + " ms; outcome unknown: the call may still complete",
+        "unknown");
   }
 
   private long handshakeTimeoutNanos() {

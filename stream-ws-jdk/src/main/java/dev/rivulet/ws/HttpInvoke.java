@@ -38,11 +38,19 @@ final class HttpInvoke {
               : HttpResponses.MAPPER.writeValueAsBytes(result);
       return HttpResponses.json(200, json);
     } catch (StreamException e) {
-      return HttpResponses.error(status(e.code()), e.code(), String.valueOf(e.getMessage()));
+      String message = String.valueOf(e.getMessage());
+      return e.outcome()
+          .map(o -> HttpResponses.error(status(e.code()), e.code(), message, outcome(o)))
+          .orElseGet(() -> HttpResponses.error(status(e.code()), e.code(), message));
     } catch (IOException | RuntimeException e) {
       LOG.warn("invoke {} failed", functionId, e);
       return HttpResponses.error(500, "internal_error", String.valueOf(e.getMessage()));
     }
+  }
+
+  /** The wire name of an outcome: {@code unknown} or {@code not_applied}. */
+  static String outcome(StreamException.Outcome outcome) {
+    return outcome == StreamException.Outcome.UNKNOWN ? "unknown" : "not_applied";
   }
 
   static int status(String code) {

@@ -37,7 +37,22 @@ final class HttpResponses {
   }
 
   static byte[] error(int status, String code, String message, Map<String, String> extra) {
-    ObjectNode body = MAPPER.createObjectNode().put("code", code).put("message", message);
+    return error(
+        status, MAPPER.createObjectNode().put("code", code).put("message", message), extra);
+  }
+
+  /**
+   * An error of a call whose fate is known only partly: {@code outcome} is {@code unknown} (it may
+   * still be applied) or {@code not_applied} (SPEC §9).
+   */
+  static byte[] error(int status, String code, String message, String outcome) {
+    return error(
+        status,
+        MAPPER.createObjectNode().put("code", code).put("message", message).put("outcome", outcome),
+        Map.of());
+  }
+
+  private static byte[] error(int status, ObjectNode body, Map<String, String> extra) {
     return response(
         status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8), extra);
   }
@@ -57,6 +72,7 @@ final class HttpResponses {
       case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
       case 505 -> "HTTP Version Not Supported";
       default -> "Status";
     };

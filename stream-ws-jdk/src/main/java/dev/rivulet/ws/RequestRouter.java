@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,36 +172,38 @@ final class RequestRouter implements Connection.Router {
       return;
     }
     ObjectNode input = authInput(c, request);
-    CompletableFuture.supplyAsync(
-            () -> protocol.engine.invoke(options.authFunction(), input), worker)
-        .whenComplete(
-            (result, error) ->
-                c.loop.execute(
-                    () -> {
-                      if (error != null || isRefusal(result)) {
-                        if (error != null) {
-                          LOG.debug("auth function refused {}", c.remote(), error);
-                        }
-                        c.respond(
-                            401, HttpResponses.error(401, "unauthorized", "authentication failed"));
-                        return;
-                      }
-                      JsonNode context = result == null ? null : result.get("context");
-                      if (context != null && context.isNull()) {
-                        context = null;
-                      }
-                      JoinRequest join =
-                          autoJoin == null
-                              ? null
-                              : new JoinRequest(
-                                  autoJoin.subscriptionId(),
-                                  autoJoin.streamName(),
-                                  autoJoin.groupId(),
-                                  autoJoin.itemId(),
-                                  context);
-                      c.upgrade(
-                          accept, protocol.newSession(context, join), options.maxMessageSize());
-                    }));
+    CompletableFuture<JsonNode> auth =
+        offload(c, () -> protocol.engine.invoke(options.authFunction(), input));
+    if (auth == null) {
+      return;
+    }
+    auth.whenComplete(
+        (result, error) ->
+            c.loop.execute(
+                () -> {
+                  if (error != null || isRefusal(result)) {
+                    if (error != null) {
+                      LOG.debug("auth function refused {}", c.remote(), error);
+                    }
+                    c.respond(
+                        401, HttpResponses.error(401, "unauthorized", "authentication failed"));
+                    return;
+                  }
+                  JsonNode context = result == null ? null : result.get("context");
+                  if (context != null && context.isNull()) {
+                    context = null;
+                  }
+                  JoinRequest join =
+                      autoJoin == null
+                          ? null
+                          : new JoinRequest(
+                              autoJoin.subscriptionId(),
+                              autoJoin.streamName(),
+                              autoJoin.groupId(),
+                              autoJoin.itemId(),
+                              context);
+                  c.upgrade(accept, protocol.newSession(context, join), options.maxMessageSize());
+                }));
   }
 
   private static boolean isRefusal(JsonNode result) {
@@ -288,15 +292,34 @@ final class RequestRouter implements Connection.Router {
       c.respond(400, HttpResponses.error(400, "bad_path", "malformed function id"));
       return;
     }
-    CompletableFuture.supplyAsync(() -> invoke.call(functionId, request.body()), worker)
-        .whenComplete(
-            (response, error) ->
-                c.loop.execute(
-                    () ->
-                        c.respond(
-                            200,
-                            error == null
-                                ? response
-                                : HttpResponses.error(500, "internal_error", "invoke failed"))));
+    CompletableFuture<byte[]> call = offload(c, () -> invoke.call(functionId, request.body()));
+    if (call == null) {
+      return;
+    }
+    call.whenComplete(
+        (response, error) ->
+            c.loop.execute(
+                () ->
+                    c.respond(
+                        200,
+                        error == null
+                            ? response
+                            : HttpResponses.error(500, "internal_error", "invoke failed"))));
+  }
+
+  /**
+   * Runs blocking work on the worker pool; when its queue is full the request is answered 503
+   * {@code overloaded} at once (nothing was run) and null is returned.
+   */
+  private <T> CompletableFuture<T> offload(Connection c, Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, worker);
+    } catch (RejectedExecutionException e) {
+      c.respond(
+          503,
+          HttpResponses.error(
+              503, "overloaded", "the server is busy; nothing was done, try again", "not_applied"));
+      return null;
+    }
   }
 }

@@ -22,7 +22,11 @@ record ServerOptions(
     int selectorThreads,
     int socketSendBuffer,
     long maxPendingRequestBytes,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    int workerThreads,
+    int workerQueue,
+    Duration callTimeout,
+    Duration joinRetryTimeout) {
 
   /** Messages of the {@code /echo} endpoint may be this large. */
   static final int ECHO_MAX_MESSAGE = 16 * 1024 * 1024;

@@ -3,6 +3,7 @@ package dev.rivulet.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.JoinRequest;
 import dev.rivulet.StreamEngine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,11 +27,17 @@ final class StreamProtocol {
   /** Syncs advanced past their snapshot (see {@link GroupCursor}); for tests and metrics. */
   final AtomicLong advancedSyncs = new AtomicLong();
 
+  /** Joins retried because their snapshot could not be read (storage down); for tests, metrics. */
+  final AtomicLong joinRetries = new AtomicLong();
+
   final int maxSubscriptions;
+  final Duration joinRetryTimeout;
   private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
 
-  StreamProtocol(StreamEngine engine, Executor worker, int maxSubscriptions) {
+  StreamProtocol(
+      StreamEngine engine, Executor worker, int maxSubscriptions, Duration joinRetryTimeout) {
     this.engine = engine;
+    this.joinRetryTimeout = joinRetryTimeout;
     this.worker = worker;
     this.maxSubscriptions = maxSubscriptions;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.JoinRequest;
 import dev.rivulet.Snapshot;
 import dev.rivulet.StreamEvent;
+import dev.rivulet.StreamException;
 import dev.rivulet.StreamListener;
 import dev.rivulet.Subscription;
 import dev.rivulet.spi.GroupKey;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class StreamSession implements WsHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final long RETRY_MIN_MILLIS = 20;
+  private static final long RETRY_MAX_MILLIS = 2_000;
 
   private final StreamProtocol protocol;
   private final JsonNode context;
@@ -36,6 +41,12 @@ final class StreamSession implements WsHandler {
 
   /** Touched only by lane tasks, which never run concurrently. */
   private final Map<String, Active> subscriptions = new HashMap<>();
+
+  /**
+   * Joins allowed by the join triggers whose snapshot could not be read yet (storage down), by
+   * subscription id; retried with backoff until the store answers or the retry bound passes.
+   */
+  private final Map<String, JoinRequest> retrying = new HashMap<>();
 
   /** Per group with subscriptions: the dedupe state (touched by lane tasks like the above). */
   private final Map<GroupKey, GroupCursor> cursors = new HashMap<>();
@@ -86,8 +97,26 @@ final class StreamSession implements WsHandler {
                 return CompletableFuture.completedFuture(logged(e));
               }
             },
-            protocol.worker);
+            this::runOrRefuse);
     return tail;
+  }
+
+  /**
+   * Hands a task to the worker pool. When its queue is full the connection is closed with 1013 (try
+   * again later) and the task is offered again shortly: it then finds the session closed and only
+   * the leave triggers still run, so nothing of the session is dropped silently.
+   */
+  private void runOrRefuse(Runnable task) {
+    try {
+      protocol.worker.execute(task);
+    } catch (RejectedExecutionException e) {
+      Connection c = connection;
+      if (c != null && !closed) {
+        c.close(CloseCodes.TRY_AGAIN_LATER, "server overloaded");
+      }
+      CompletableFuture.delayedExecutor(RETRY_MIN_MILLIS, TimeUnit.MILLISECONDS)
+          .execute(() -> runOrRefuse(task));
+    }
   }
 
   private Void logged(Throwable e) {
@@ -177,6 +206,13 @@ final class StreamSession implements WsHandler {
       send(unauthorized(request));
       return;
     }
+    long deadline = System.nanoTime() + protocol.joinRetryTimeout.toNanos();
+    subscribe(request, since, deadline, RETRY_MIN_MILLIS);
+  }
+
+  /** Subscribes an allowed join; a storage failure schedules a retry instead of a dead join. */
+  private void subscribe(JoinRequest request, Long since, long deadline, long delayMillis) {
+    retrying.remove(request.subscriptionId());
     GroupKey group = new GroupKey(request.streamName(), request.groupId());
     GroupCursor cursor = cursors.computeIfAbsent(group, g -> new GroupCursor());
     // beside other subscriptions of the group, record what they write until this one has synced
@@ -193,12 +229,47 @@ final class StreamSession implements WsHandler {
               request.streamName(), request.groupId(), request.itemId(), since, listener);
     } catch (RuntimeException e) {
       release(group, listener);
+      if (e instanceof StreamException se && se.code().startsWith("STREAM_")) {
+        retryLater(request, since, deadline, delayMillis, se);
+        return;
+      }
       throw e;
     }
     subscriptions.put(request.subscriptionId(), new Active(request, subscription, listener));
   }
 
+  private void retryLater(
+      JoinRequest request, Long since, long deadline, long delayMillis, StreamException cause) {
+    if (System.nanoTime() - deadline >= 0) {
+      LOG.warn(
+          "join {} of {}/{} not served within {} ms, closing: {}",
+          request.subscriptionId(),
+          request.streamName(),
+          request.groupId(),
+          protocol.joinRetryTimeout.toMillis(),
+          cause.getMessage());
+      connection.close(CloseCodes.INTERNAL_ERROR, "store unavailable");
+      return;
+    }
+    LOG.debug(
+        "join {} retried in {} ms: {}", request.subscriptionId(), delayMillis, cause.getMessage());
+    retrying.put(request.subscriptionId(), request);
+    protocol.joinRetries.incrementAndGet();
+    CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS)
+        .execute(
+            () ->
+                enqueue(
+                    () -> {
+                      if (!closed && retrying.get(request.subscriptionId()) == request) {
+                        subscribe(
+                            request, since, deadline, Math.min(2 * delayMillis, RETRY_MAX_MILLIS));
+                      }
+                      return DONE;
+                    }));
+  }
+
   private CompletionStage<Void> leave(JoinRequest request) {
+    retrying.remove(request.subscriptionId());
     Active active = subscriptions.remove(request.subscriptionId());
     if (active != null) {
       active.subscription.close();
@@ -214,6 +285,10 @@ final class StreamSession implements WsHandler {
       active.listener.settle();
       leaves.add(protocol.engine.leave(active.request));
     }
+    for (JoinRequest request : retrying.values()) {
+      leaves.add(protocol.engine.leave(request)); // its join triggers ran
+    }
+    retrying.clear();
     subscriptions.clear();
     cursors.clear();
     return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));

@@ -94,8 +94,10 @@ public final class StreamWebSocketServer implements AutoCloseable {
       throw new IllegalStateException("server already started or closed");
     }
     try {
-      worker = workerPool();
-      protocol = new StreamProtocol(engine, worker, options.maxSubscriptionsPerConnection());
+      worker = workerPool(options.workerThreads(), options.workerQueue());
+      protocol =
+          new StreamProtocol(
+              engine, worker, options.maxSubscriptionsPerConnection(), options.joinRetryTimeout());
       RequestRouter router = new RequestRouter(options, protocol, worker, connections);
       for (int i = 0; i < options.selectorThreads(); i++) {
         loops.add(new SelectorLoop("rivulet-ws-selector-" + (i + 1)));
@@ -198,13 +200,21 @@ public final class StreamWebSocketServer implements AutoCloseable {
     return connectionLimit;
   }
 
+  /** The stream protocol shared by the connections (tests read its counters). */
+  StreamProtocol protocol() {
+    return protocol;
+  }
+
   /** The selector loops (tests inject failures into them). */
   List<SelectorLoop> loops() {
     return loops;
   }
 
-  private static ExecutorService workerPool() {
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+  /**
+   * Protocol work (joins, leaves, the auth function, HTTP invoke) that can block on storage: a
+   * fixed pool with a bounded queue; a task beyond it is refused at once (HTTP 503, close 1013).
+   */
+  private static ExecutorService workerPool(int threads, int queue) {
     AtomicInteger counter = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -212,7 +222,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
             threads,
             30,
             TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
+            new LinkedBlockingQueue<>(queue),
             r -> {
               Thread t = new Thread(r, "rivulet-ws-worker-" + counter.incrementAndGet());
               t.setDaemon(true);
@@ -306,6 +316,10 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private int socketSendBuffer;
     private long maxPendingRequestBytes = 64L * 1024 * 1024;
     private Duration requestTimeout = Duration.ofSeconds(10);
+    private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    private int workerQueue = 1024;
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private Duration joinRetryTimeout = Duration.ofSeconds(30);
     private int selectorThreads =
         Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
@@ -467,6 +481,43 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Threads for protocol work that may block on storage (joins, leaves, the auth function, HTTP
+     * invoke); default max(8, 4 × cores).
+     */
+    public Builder workerThreads(int threads) {
+      this.workerThreads = atLeastOne("workerThreads", threads);
+      return this;
+    }
+
+    /**
+     * Tasks that may wait for a worker thread; default 1 024. Beyond it an HTTP invoke or upgrade
+     * is answered 503 {@code overloaded} at once and a WebSocket message closes its connection with
+     * 1013 (try again later).
+     */
+    public Builder workerQueue(int tasks) {
+      this.workerQueue = atLeastOne("workerQueue", tasks);
+      return this;
+    }
+
+    /**
+     * How long an HTTP invoke or auth function may take before the client is answered 504 {@code
+     * timeout} (with {@code "outcome":"unknown"}: the call may still complete); default 30 s.
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = positive("callTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a WebSocket join whose snapshot cannot be read (storage down) is retried before its
+     * connection is closed with 1011; default 30 s.
+     */
+    public Builder joinRetryTimeout(Duration timeout) {
+      this.joinRetryTimeout = positive("joinRetryTimeout", timeout);
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + " must be positive: " + d);
@@ -503,7 +554,11 @@ public final class StreamWebSocketServer implements AutoCloseable {
               selectorThreads,
               socketSendBuffer,
               maxPendingRequestBytes,
-              requestTimeout));
+              requestTimeout,
+              workerThreads,
+              workerQueue,
+              callTimeout,
+              joinRetryTimeout));
     }
   }
 }
