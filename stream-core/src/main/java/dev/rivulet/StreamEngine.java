@@ -181,8 +181,6 @@ public final class StreamEngine implements AutoCloseable {
   public static final class Builder {
     private StorageAdapter storage;
     private Executor executor;
-    private int subscriberQueueLimit = EngineCore.DEFAULT_SUBSCRIBER_QUEUE_LIMIT;
-    private int triggerQueueLimit = EngineCore.DEFAULT_TRIGGER_QUEUE_LIMIT;
 
     private Builder() {}
 
@@ -202,49 +200,10 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
-    /**
-     * How many events may wait for a group's subscribers (in-process listeners and WebSocket
-     * subscriptions share the group's lane) and for one starting subscription; default 10000.
-     * Beyond it the waiting events are dropped and each subscription of the group is
-     * re-synchronized: {@link StreamListener#onSnapshot} with {@code resync = true}, then live
-     * events again, with no gap and no duplicate.
-     *
-     * @throws IllegalArgumentException when {@code limit} is below 1
-     */
-    public Builder subscriberQueueLimit(int limit) {
-      this.subscriberQueueLimit = positive("subscriberQueueLimit", limit);
-      return this;
-    }
-
-    /**
-     * How many {@code stream} trigger invocations may wait on a group's trigger lane; default
-     * 10000. Beyond it the oldest waiting invocations are dropped and counted ({@link
-     * TriggerRegistry#droppedInvocations}).
-     *
-     * @throws IllegalArgumentException when {@code limit} is below 1
-     */
-    public Builder triggerQueueLimit(int limit) {
-      this.triggerQueueLimit = positive("triggerQueueLimit", limit);
-      return this;
-    }
-
-    private static int positive(String name, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(name + " must be at least 1, got " + value);
-      }
-      return value;
-    }
-
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;
-      return new StreamEngine(
-          new EngineCore(
-              store,
-              executor != null ? executor : owned,
-              owned,
-              subscriberQueueLimit,
-              triggerQueueLimit));
+      return new StreamEngine(new EngineCore(store, executor != null ? executor : owned, owned));
     }
 
     private static ExecutorService defaultExecutor() {

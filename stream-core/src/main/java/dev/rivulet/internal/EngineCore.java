@@ -50,45 +50,18 @@ public final class EngineCore implements AutoCloseable {
   private final Map<String, StreamFunction> builtIns;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Default bound of a group's subscriber lane, in pending events. */
-  public static final int DEFAULT_SUBSCRIBER_QUEUE_LIMIT = 10_000;
-
-  /** Default bound of a group's trigger lane, in pending handler invocations. */
-  public static final int DEFAULT_TRIGGER_QUEUE_LIMIT = 10_000;
-
   /**
    * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
    */
   public EngineCore(StorageAdapter storage, Executor executor, ExecutorService ownedExecutor) {
-    this(
-        storage,
-        executor,
-        ownedExecutor,
-        DEFAULT_SUBSCRIBER_QUEUE_LIMIT,
-        DEFAULT_TRIGGER_QUEUE_LIMIT);
-  }
-
-  /**
-   * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
-   * @param subscriberQueueLimit pending events per group before its subscribers re-synchronize
-   * @param triggerQueueLimit pending trigger invocations per group before the oldest are dropped
-   */
-  public EngineCore(
-      StorageAdapter storage,
-      Executor executor,
-      ExecutorService ownedExecutor,
-      int subscriberQueueLimit,
-      int triggerQueueLimit) {
     this.storage = storage;
     this.transport = storage.transport();
     this.ownedExecutor = ownedExecutor;
     this.builtIns = BuiltInFunctions.of(this);
     this.functions = new FunctionTable(builtIns.keySet());
     this.overrides = new Overrides(functions);
-    this.triggers = new TriggerTable(executor, triggerQueueLimit, this::invoke);
-    this.hub =
-        new EventHub(
-            executor, subscriberQueueLimit, transport, this::snapshot, storage::eventsSince);
+    this.triggers = new TriggerTable(executor, this::invoke);
+    this.hub = new EventHub(executor, transport, this::snapshot, storage::eventsSince);
     transport.start(hub);
   }
 
@@ -306,11 +279,6 @@ public final class EngineCore implements AutoCloseable {
 
   public long listenerFailures() {
     return hub.listenerFailures();
-  }
-
-  /** How often subscribers of a group fell behind their bound and were re-synchronized. */
-  public long subscriberOverflows() {
-    return hub.overflows();
   }
 
   // ---- events ----

@@ -17,8 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -48,24 +46,13 @@ final class TriggerTable implements TriggerRegistry {
   private final Executor executor;
   private final BiFunction<String, JsonNode, JsonNode> invoker;
   private final AtomicLong failures = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicInteger queued = new AtomicInteger();
-  private final int totalLimit;
-  private final Throttle dropWarnings = new Throttle(10, TimeUnit.SECONDS);
-
-  /** Invocations waiting across all groups, in lane limits: bounds the executor's queue too. */
-  static final int TOTAL_LANES = 100;
 
   /**
-   * @param laneLimit queued handler invocations per group; beyond it the oldest are dropped; across
-   *     all groups at most {@link #TOTAL_LANES} times as many wait, beyond that new ones are
-   *     dropped
    * @param invoker calls a function by id (for function-bound handlers and conditions)
    */
-  TriggerTable(Executor executor, int laneLimit, BiFunction<String, JsonNode, JsonNode> invoker) {
+  TriggerTable(Executor executor, BiFunction<String, JsonNode, JsonNode> invoker) {
     this.executor = executor;
-    this.lanes = new KeyedSerialExecutor<>(executor, laneLimit, null);
-    this.totalLimit = (int) Math.min(Integer.MAX_VALUE, (long) laneLimit * TOTAL_LANES);
+    this.lanes = new KeyedSerialExecutor<>(executor);
     this.invoker = invoker;
   }
 
@@ -111,11 +98,6 @@ final class TriggerTable implements TriggerRegistry {
     return failures.get();
   }
 
-  @Override
-  public long droppedInvocations() {
-    return dropped.get();
-  }
-
   private static Entry parse(Trigger trigger) {
     JsonNode config = trigger.config();
     if (!config.isObject()) {
@@ -156,47 +138,21 @@ final class TriggerTable implements TriggerRegistry {
             + detail);
   }
 
-  /**
-   * Queues the {@code stream} triggers matching a committed event, one invocation each; cheap when
-   * none match. A full lane drops its oldest invocation (counted, warned about now and then).
-   */
+  /** Queues the {@code stream} triggers matching a committed event; cheap when none match. */
   void fire(StreamEvent event) {
     List<Entry> candidates = streamTriggers.get(event.streamName());
     if (candidates == null) {
       return;
     }
-    for (Entry entry : candidates) {
-      if (!entry.matches(event)) {
-        continue;
-      }
-      if (queued.incrementAndGet() > totalLimit) {
-        queued.decrementAndGet();
-        dropped(event, 1, "all trigger lanes together are full, dropped this new one");
-        continue;
-      }
-      int lost =
-          lanes.execute(
-              event.group(),
-              () -> {
-                queued.decrementAndGet();
-                run(entry, event.toJson());
-              });
-      if (lost > 0) {
-        queued.addAndGet(-lost);
-        dropped(event, lost, "the group's lane is full, dropped its oldest");
-      }
-    }
-  }
-
-  private void dropped(StreamEvent event, int count, String what) {
-    long total = dropped.addAndGet(count);
-    if (dropWarnings.ready()) {
-      LOG.warn(
-          "trigger invocations dropped at {} seq {}: {} ({} dropped so far)",
+    List<Entry> matching = candidates.stream().filter(e -> e.matches(event)).toList();
+    if (!matching.isEmpty()) {
+      lanes.execute(
           event.group(),
-          event.seq(),
-          what,
-          total);
+          () -> {
+            for (Entry entry : matching) {
+              run(entry, event.toJson());
+            }
+          });
     }
   }
 
