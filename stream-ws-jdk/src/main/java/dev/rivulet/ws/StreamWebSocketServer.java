@@ -316,7 +316,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private int socketSendBuffer;
     private long maxPendingRequestBytes = 64L * 1024 * 1024;
     private Duration requestTimeout = Duration.ofSeconds(10);
-    private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int workerQueue = 1024;
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration joinRetryTimeout = Duration.ofSeconds(30);
@@ -483,7 +483,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
 
     /**
      * Threads for protocol work that may block on storage (joins, leaves, the auth function, HTTP
-     * invoke); default max(8, 4 × cores).
+     * invoke); default max(2, cores).
      */
     public Builder workerThreads(int threads) {
       this.workerThreads = atLeastOne("workerThreads", threads);
