@@ -41,15 +41,17 @@ public final class Item {
   }
 
   /**
-   * {@link #set} as a future. Today it completes before returning; later versions pipeline
-   * durable writes so that one thread can keep many in flight. Failures complete it exceptionally
-   * with a {@link StreamException}.
+   * {@link #set} as a future. Today it completes before returning; later versions pipeline durable
+   * writes so that one thread can keep many in flight. Failures complete it exceptionally with a
+   * {@link StreamException}.
    */
   public CompletableFuture<SetResult> setAsync(Object value) {
     return completed(() -> set(value));
   }
 
-  /** {@code stream::get}: the stored JSON (read-only), or Java null when the item does not exist. */
+  /**
+   * {@code stream::get}: the stored JSON (read-only), or Java null when the item does not exist.
+   */
   public JsonNode get() {
     return core.get(group.key(), id);
   }

@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>The handles ({@link #stream}, {@link Stream}, {@link Group}, {@link Item}) and the positional
- * methods here ({@code set(stream, group, item, json)} …) are the same implementation as the
- * {@code stream::*} functions behind {@link #invoke}. Returned JSON nodes are shared with the store and with events: treat them as
- * read-only. Values passed in are copied where the engine keeps them.
+ * methods here ({@code set(stream, group, item, json)} …) are the same implementation as the {@code
+ * stream::*} functions behind {@link #invoke}. Returned JSON nodes are shared with the store and
+ * with events: treat them as read-only. Values passed in are copied where the engine keeps them.
  */
 public final class StreamEngine implements AutoCloseable {
   private final EngineCore core;
@@ -233,8 +233,7 @@ public final class StreamEngine implements AutoCloseable {
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;
-      Values values =
-          objectMapper != null ? new Values(objectMapper) : Values.withDefaultMapper();
+      Values values = objectMapper != null ? new Values(objectMapper) : Values.withDefaultMapper();
       return new StreamEngine(
           new EngineCore(store, executor != null ? executor : owned, owned), values);
     }

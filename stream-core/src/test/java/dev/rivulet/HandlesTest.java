@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,7 +47,8 @@ class HandlesTest {
     assertThat(first.oldValue()).isNull();
     assertThat(o1.get()).isEqualTo(json("{'id':'o-1','total':5,'status':'new'}"));
 
-    UpdateResult r = o1.update(UpdateOp.increment("total", 2), UpdateOp.set("status", json("'paid'")));
+    UpdateResult r =
+        o1.update(UpdateOp.increment("total", 2), UpdateOp.set("status", json("'paid'")));
     assertThat(r.errors()).isEmpty();
     assertThat(o1.get(Order.class)).isEqualTo(new Order("o-1", 7, "paid"));
     assertThat(engine.get("orders", "open", "o-1")).isEqualTo(o1.get());
@@ -141,7 +141,8 @@ class HandlesTest {
       g.close();
       i.close();
     }
-    assertThat(group).extracting(e -> e.kind().wireName())
+    assertThat(group)
+        .extracting(e -> e.kind().wireName())
         .containsExactly("create", "create", "event", "event");
     assertThat(group.get(2).data()).isEqualTo(json("{'user':'ada'}"));
     assertThat(item).extracting(StreamEvent::itemId).containsExactly("a", "a");
@@ -213,12 +214,13 @@ class HandlesTest {
   void typedTriggersGetEventsAndJoinRequests() throws Exception {
     List<StreamEvent> audited = Collections.synchronizedList(new ArrayList<>());
     List<JoinRequest> left = Collections.synchronizedList(new ArrayList<>());
-    engine.triggers()
+    engine
+        .triggers()
         .register(Trigger.onStream("orders").group("open").id("audit").handle(audited::add));
-    engine.triggers()
+    engine
+        .triggers()
         .register(
-            Trigger.onJoin()
-                .stream("orders")
+            Trigger.onJoin().stream("orders")
                 .id("gate")
                 .authorize(request -> request.context() != null));
     engine.triggers().register(Trigger.onLeave().handle(left::add));
