@@ -384,6 +384,7 @@ class KvRecoveryTest {
         .allMatch(
             n ->
                 n.equals(Layout.LOCK)
+                    || n.equals(Layout.MANIFEST)
                     || Layout.segmentNumber(n) >= 0
                     || Layout.snapshotNumber(n) >= 0);
     assertThat(tmp.resolve("etc")).doesNotExist();
