@@ -138,6 +138,9 @@ final class Recovery {
                 + m
                 + "); restore the matching manifest or move the file away");
       }
+    }
+    for (long s : segments) {
+      Path file = Layout.segment(dir, s);
       if (!m.needsSegment(s)) {
         Files.delete(file); // covered by the snapshot, or created by a roll the crash cut short
       }
