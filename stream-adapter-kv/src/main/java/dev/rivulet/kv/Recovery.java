@@ -23,16 +23,14 @@ import org.slf4j.LoggerFactory;
  * bad record at the very end of the last segment is a torn write: the file is cut there. A bad
  * record followed by good ones is corruption: the open is refused with the file and byte offset,
  * unless {@code skipCorruptRecords} is set, in which case the bad bytes are skipped and logged.
+ * Which snapshot and segments make up the state is the {@link Manifest}'s word: a listed file that
+ * is missing refuses the open naming it; a directory without a manifest is adopted from its files.
  */
 final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
   /** The recovered state and the files it came from (new writes go to the next segment). */
-  record Result(GroupTable table, Manifest.State manifest) {
-    long nextSegment() {
-      return manifest.nextSegment();
-    }
-  }
+  record Result(GroupTable table, Manifest.State manifest) {}
 
   /** A bad record in the middle of a file, or a file the store needs that is missing or bad. */
   static final class Corrupt extends IOException {

@@ -281,8 +281,9 @@ final class Wal implements AutoCloseable {
         if (error != null) {
           failure = error;
           retryAt = System.nanoTime() + RETRY_AFTER_NANOS;
-        } else {
+        } else if (failure != null) {
           failure = null;
+          LOG.info("kv log {} repaired: writes go on", Layout.segment(dir, segment));
         }
         if (rollTicket > 0) {
           rollsDone = rollTicket;
@@ -379,7 +380,7 @@ final class Wal implements AutoCloseable {
     channel.position(segmentBytes);
     channel.force(true); // the new length too: no cut record may come back after a crash
     broken = false;
-    LOG.info(
+    LOG.debug(
         "kv log {} cut back to byte offset {} (the end of the last good write)",
         Layout.segment(dir, segment),
         segmentBytes);

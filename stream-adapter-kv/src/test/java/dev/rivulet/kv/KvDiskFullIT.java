@@ -16,8 +16,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -185,6 +188,74 @@ class KvDiskFullIT {
     }
     try (StorageAdapter store = KvAdapter.fileBased(dir).build()) {
       assertHolds(store, acked, ackedCount);
+    }
+  }
+
+  /** What one writer thread had acknowledged. */
+  private record Acked(GroupKey group, Map<String, JsonNode> items, long[] count) {}
+
+  @Test
+  void concurrentWritersOnAFullDiskEachGetTheErrorAndNoFailedRecordSurvives() throws Exception {
+    int threads = 4;
+    List<Acked> all = new ArrayList<>();
+    try (StorageAdapter store = KvAdapter.fileBased(dir).fsync(KvAdapter.Fsync.ALWAYS).build()) {
+      fillTheDisk();
+      List<Thread> writers = new ArrayList<>();
+      List<Throwable> problems = new CopyOnWriteArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Acked acked = new Acked(new GroupKey("s", "t" + t), new LinkedHashMap<>(), new long[1]);
+        all.add(acked);
+        Thread w =
+            new Thread(
+                () -> {
+                  try {
+                    int failures = 0;
+                    for (int k = 0; failures < 10; k++) {
+                      assertThat(k).as("writes never failed on a full disk").isLessThan(10_000);
+                      try {
+                        store.set(acked.group(), "i" + (k % 5), value(k), IGNORE);
+                        acked.items().put("i" + (k % 5), value(k));
+                        acked.count()[0]++;
+                      } catch (StreamException e) {
+                        assertThat(e.code()).isEqualTo("STREAM_SET_ERROR");
+                        assertThat(e).hasMessageContaining("No space left");
+                        failures++;
+                      }
+                    }
+                  } catch (Throwable e) {
+                    problems.add(e);
+                  }
+                },
+                "disk-full-writer-" + t);
+        w.start();
+        writers.add(w);
+      }
+      for (Thread w : writers) {
+        w.join();
+      }
+      assertThat(problems).isEmpty();
+      Files.delete(filler);
+      for (Acked a : all) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(20))
+            .ignoreExceptionsInstanceOf(StreamException.class)
+            .until(
+                () -> {
+                  store.set(a.group(), "after", value(-1), IGNORE);
+                  return true;
+                });
+        a.items().put("after", value(-1));
+        a.count()[0]++;
+      }
+    }
+    try (StorageAdapter store = KvAdapter.fileBased(dir).build()) {
+      for (Acked a : all) {
+        assertThat(store.snapshot(a.group()).seq()).as("%s", a.group()).isEqualTo(a.count()[0]);
+        for (var e : a.items().entrySet()) {
+          assertThat(store.get(a.group(), e.getKey())).isEqualTo(e.getValue());
+        }
+      }
     }
   }
 
