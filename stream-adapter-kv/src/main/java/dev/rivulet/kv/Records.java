@@ -32,6 +32,7 @@ final class Records {
   static final byte SNAP_HEADER = 10;
   static final byte SNAP_GROUP = 11;
   static final byte SNAP_END = 12;
+  static final byte MANIFEST = 20;
 
   static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
