@@ -181,6 +181,8 @@ public final class StreamEngine implements AutoCloseable {
   public static final class Builder {
     private StorageAdapter storage;
     private Executor executor;
+    private int maxItemBytes = EngineCore.DEFAULT_MAX_ITEM_BYTES;
+    private int maxValueDepth = EngineCore.MAX_VALUE_DEPTH;
 
     private Builder() {}
 
@@ -200,10 +202,38 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Bound of the serialized JSON of one item value, in bytes (default 1 048 576): a set or update
+     * whose result is longer, or a send whose data is, fails with {@code value_too_large} and
+     * writes nothing.
+     */
+    public Builder maxItemBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxItemBytes must be at least 1: " + bytes);
+      }
+      this.maxItemBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bound of a value's nesting (containers counted: a scalar is 0, {@code []} is 1), default and
+     * at most 1 000: a deeper value fails with {@code invalid_argument} and writes nothing.
+     */
+    public Builder maxValueDepth(int depth) {
+      if (depth < 1 || depth > EngineCore.MAX_VALUE_DEPTH) {
+        throw new IllegalArgumentException(
+            "maxValueDepth must be in 1.." + EngineCore.MAX_VALUE_DEPTH + ": " + depth);
+      }
+      this.maxValueDepth = depth;
+      return this;
+    }
+
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;
-      return new StreamEngine(new EngineCore(store, executor != null ? executor : owned, owned));
+      return new StreamEngine(
+          new EngineCore(
+              store, executor != null ? executor : owned, owned, maxItemBytes, maxValueDepth));
     }
 
     private static ExecutorService defaultExecutor() {

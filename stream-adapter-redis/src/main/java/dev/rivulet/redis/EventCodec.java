@@ -1,11 +1,12 @@
 package dev.rivulet.redis;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamEvent;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
 
@@ -17,7 +18,7 @@ import dev.rivulet.spi.Notice;
  * itself is only built by the receivers.
  */
 final class EventCodec {
-  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  static final ObjectMapper MAPPER = Json.MAPPER;
 
   private EventCodec() {}
 
@@ -55,7 +56,11 @@ final class EventCodec {
   }
 
   static JsonNode parse(String text) throws JsonProcessingException {
-    return MAPPER.readTree(text);
+    try {
+      return MAPPER.readTree(text);
+    } catch (Json.NumberOutOfRange e) {
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
   }
 
   /** Decodes a channel message of {@code group}. */
