@@ -67,9 +67,7 @@ public final class StreamEngine implements AutoCloseable {
   /** {@code stream::set}: stores {@code data} (null = JSON null). */
   public SetResult set(String stream, String group, String item, JsonNode data) {
     return core.set(
-        key("stream::set", stream, group),
-        NameCheck.name("stream::set", "item_id", item),
-        data == null ? null : data.deepCopy());
+        key("stream::set", stream, group), NameCheck.name("stream::set", "item_id", item), data);
   }
 
   /** {@code stream::get}: the stored value, or Java {@code null} when the item does not exist. */
@@ -110,7 +108,7 @@ public final class StreamEngine implements AutoCloseable {
         key("stream::send", stream, group),
         itemFilter == null ? null : NameCheck.name("stream::send", "id", itemFilter),
         Objects.requireNonNull(type, "type"),
-        data == null ? null : data.deepCopy());
+        data);
   }
 
   /** {@code stream::update}: applies {@code ops} atomically; failed ops are in the result. */

@@ -9,6 +9,7 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
+import java.io.IOException;
 
 /**
  * The private wire form of events on a group's channel: {@code "<seq> <ts> <kind> <item><data>"},
@@ -57,8 +58,10 @@ final class EventCodec {
 
   static JsonNode parse(String text) throws JsonProcessingException {
     try {
-      return MAPPER.readTree(text);
-    } catch (Json.NumberOutOfRange e) {
+      return Json.read(text);
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
       throw new JsonParseException(null, e.getMessage(), e);
     }
   }

@@ -111,10 +111,12 @@ public final class EngineCore implements AutoCloseable {
 
   // ---- the eight stream functions, typed ----
 
+  /** Stores a copy of {@code data} (null = JSON null) once it passed the value limits. */
   public SetResult set(GroupKey group, String item, JsonNode data) {
     checkOpen();
     JsonNode value = data == null ? NullNode.getInstance() : data;
     limits.check("the data of stream::set", value);
+    value = value.deepCopy(); // the caller keeps its tree; the store gets its own
     StreamFunction override = overrides.find("set", group.stream());
     if (override != null) {
       SetResult result = overrides.set(override, group, item, value);
@@ -203,11 +205,12 @@ public final class EngineCore implements AutoCloseable {
     }
   }
 
-  /** Emits a custom event to the group's subscribers and {@code stream} triggers. */
+  /** Emits a copy of {@code data} to the group's subscribers and {@code stream} triggers. */
   public void send(GroupKey group, String itemFilter, String type, JsonNode data) {
     checkOpen();
-    JsonNode payload = data == null ? NullNode.getInstance() : data;
-    limits.check("the data of stream::send", payload);
+    JsonNode checked = data == null ? NullNode.getInstance() : data;
+    limits.check("the data of stream::send", checked);
+    JsonNode payload = checked.deepCopy();
     try {
       Notice notice = new Notice(StreamEvent.Kind.EVENT, type, payload);
       storage.send(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -32,8 +33,8 @@ public final class Json {
   public static final int MAX_DOCUMENT_DEPTH = MAX_VALUE_DEPTH + 16;
 
   /**
-   * Shared, thread-safe mapper. Integers beyond 64 bits become {@code BigIntegerNode}; a number
-   * outside the double range ({@code 1e400}) fails the parse with {@link NumberOutOfRange}.
+   * Shared, thread-safe mapper. Integers beyond 64 bits become {@code BigIntegerNode}. Read input
+   * with {@link #read}, which also refuses numbers outside the double range.
    */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder(
@@ -43,8 +44,10 @@ public final class Json {
                   .streamWriteConstraints(
                       StreamWriteConstraints.builder().maxNestingDepth(MAX_DOCUMENT_DEPTH).build())
                   .build())
-          .nodeFactory(new FiniteNodeFactory())
           .build();
+
+  /** {@link #MAPPER}'s tree reader that refuses numbers a double cannot hold. */
+  private static final ObjectReader READER = MAPPER.reader().with(new FiniteNodeFactory());
 
   private Json() {}
 
@@ -54,7 +57,7 @@ public final class Json {
    */
   public static JsonNode read(byte[] bytes) throws IOException {
     try {
-      return MAPPER.readTree(bytes);
+      return READER.readTree(bytes);
     } catch (NumberOutOfRange e) {
       throw new JsonParseException(null, e.getMessage(), e);
     }
@@ -63,7 +66,7 @@ public final class Json {
   /** Like {@link #read(byte[])} for text. */
   public static JsonNode read(String text) throws IOException {
     try {
-      return MAPPER.readTree(text);
+      return READER.readTree(text);
     } catch (NumberOutOfRange e) {
       throw new JsonParseException(null, e.getMessage(), e);
     }
@@ -105,7 +108,7 @@ public final class Json {
     }
   }
 
-  /** A JSON number the parser read as an infinite double. */
+  /** A JSON number {@link #read} saw as an infinite double. */
   public static final class NumberOutOfRange extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 

@@ -296,7 +296,7 @@ public final class StreamClient implements AutoCloseable {
   private void onMessage(String text) {
     JsonNode msg;
     try {
-      msg = MAPPER.readTree(text);
+      msg = Json.read(text);
     } catch (Exception e) {
       LOG.debug("ignoring a message that is not JSON");
       return;
