@@ -1,6 +1,7 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rivulet.internal.EngineCore;
 import dev.rivulet.internal.NameCheck;
 import dev.rivulet.spi.GroupKey;
@@ -21,21 +22,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * triggers and live subscriptions.
  *
  * <pre>{@code
+ * record Order(String id, int total) {}
+ *
  * try (StreamEngine engine = StreamEngine.builder().build()) {
- *   engine.set("orders", "open", "o-1", Json.parse("{\"total\":5}"));
- *   engine.update("orders", "open", "o-1", List.of(UpdateOp.increment("total", 2)));
+ *   Item o1 = engine.stream("orders").group("open").item("o-1");
+ *   o1.set(new Order("o-1", 5));
+ *   o1.update(UpdateOp.increment("total", 2));
+ *   Order order = o1.get(Order.class); // Order[id=o-1, total=7]
  * }
  * }</pre>
  *
- * <p>Every typed method here is the same implementation as its {@code stream::*} function behind
- * {@link #invoke}. Returned JSON nodes are shared with the store and with events: treat them as
- * read-only. Values passed in are copied where the engine keeps them.
+ * <p>The handles ({@link #stream}, {@link Stream}, {@link Group}, {@link Item}) and the positional
+ * methods here ({@code set(stream, group, item, json)} …) are the same implementation as the {@code
+ * stream::*} functions behind {@link #invoke}. Returned JSON nodes are shared with the store and
+ * with events: treat them as read-only. Values passed in are copied where the engine keeps them.
  */
 public final class StreamEngine implements AutoCloseable {
   private final EngineCore core;
+  private final Values values;
 
-  private StreamEngine(EngineCore core) {
+  private StreamEngine(EngineCore core, Values values) {
     this.core = core;
+    this.values = values;
   }
 
   /** A builder with the defaults: in-memory storage and a small daemon thread pool. */
@@ -52,6 +60,16 @@ public final class StreamEngine implements AutoCloseable {
    */
   public JsonNode invoke(String functionId, JsonNode input) {
     return core.invoke(Objects.requireNonNull(functionId, "functionId"), input);
+  }
+
+  /**
+   * The handle of stream {@code name}: a cheap immutable view (no I/O) from which {@link
+   * Stream#group groups} and {@link Group#item items} are reached.
+   *
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name
+   */
+  public Stream stream(String name) {
+    return new Stream(core, values, name);
   }
 
   /** User functions, also callable through {@link #invoke}. */
@@ -179,10 +197,22 @@ public final class StreamEngine implements AutoCloseable {
   public static final class Builder {
     private StorageAdapter storage;
     private Executor executor;
+    private ObjectMapper objectMapper;
     private int maxItemBytes = EngineCore.DEFAULT_MAX_ITEM_BYTES;
     private int maxValueDepth = EngineCore.MAX_VALUE_DEPTH;
 
     private Builder() {}
+
+    /**
+     * Converts handle values ({@link Item#set(Object)}, {@link Item#get(Class)} …) to and from
+     * JSON; default a plain mapper with the Jackson modules found on the class path (Java time
+     * support when {@code jackson-datatype-jsr310} is there) writing dates as ISO-8601. Stored JSON
+     * keeps the engine's own number rules whatever this mapper does.
+     */
+    public Builder objectMapper(ObjectMapper objectMapper) {
+      this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+      return this;
+    }
 
     /** Where items live; default {@link StorageAdapter#inMemory()}. The engine closes it. */
     public Builder storage(StorageAdapter storage) {
@@ -229,9 +259,11 @@ public final class StreamEngine implements AutoCloseable {
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;
+      Values values = objectMapper != null ? new Values(objectMapper) : Values.withDefaultMapper();
       return new StreamEngine(
           new EngineCore(
-              store, executor != null ? executor : owned, owned, maxItemBytes, maxValueDepth));
+              store, executor != null ? executor : owned, owned, maxItemBytes, maxValueDepth),
+          values);
     }
 
     private static ExecutorService defaultExecutor() {

@@ -22,6 +22,7 @@ import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +178,31 @@ public final class EngineCore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw Failures.storage("STREAM_GET_GROUP_ERROR", "get group", e);
     }
+  }
+
+  /**
+   * The group's items by id in list order. Refused for a stream whose {@code stream::list} is
+   * overridden: override functions return values without ids.
+   */
+  public Map<String, JsonNode> items(GroupKey group) {
+    checkOpen();
+    if (overrides.find("list", group.stream()) != null) {
+      throw new StreamException(
+          StreamException.INVALID_ARGUMENT,
+          "Stream "
+              + group.stream()
+              + " is listed by an override function, which returns values without item ids;"
+              + " use list() instead of items()");
+    }
+    GroupSnapshot snap;
+    try {
+      snap = storage.snapshot(group);
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_GET_GROUP_ERROR", "get group", e);
+    }
+    Map<String, JsonNode> items = new LinkedHashMap<>();
+    snap.items().forEach(i -> items.put(i.id(), i.value()));
+    return Collections.unmodifiableMap(items);
   }
 
   public List<String> listGroups(String stream) {
