@@ -20,12 +20,6 @@ public class StreamException extends RuntimeException {
    */
   public static final String INVALID_ARGUMENT = "invalid_argument";
 
-  /**
-   * The serialized JSON of an item value (the result of a set or update) or of a send's data is
-   * longer than the engine's {@code maxItemBytes}; nothing was written.
-   */
-  public static final String VALUE_TOO_LARGE = "value_too_large";
-
   /** {@link StreamEngine#invoke} was called with an id that no function is registered under. */
   public static final String FUNCTION_NOT_FOUND = "function_not_found";
 
@@ -35,7 +29,10 @@ public class StreamException extends RuntimeException {
   /** The engine was closed. */
   public static final String ENGINE_CLOSED = "engine_closed";
 
-  /** A value (or a {@code stream::send} payload) is larger than the engine's maxItemBytes. */
+  /**
+   * The serialized JSON of an item value (the result of a set or update) or of a {@code
+   * stream::send} payload is longer than the engine's {@code maxItemBytes}; nothing was written.
+   */
   public static final String VALUE_TOO_LARGE = "value_too_large";
 
   /** A request without the configured auth token (WebSocket binding and HTTP invoke). */
