@@ -85,9 +85,7 @@ public final class StreamEngine implements AutoCloseable {
   /** {@code stream::set}: stores {@code data} (null = JSON null). */
   public SetResult set(String stream, String group, String item, JsonNode data) {
     return core.set(
-        key("stream::set", stream, group),
-        NameCheck.name("stream::set", "item_id", item),
-        data == null ? null : data.deepCopy());
+        key("stream::set", stream, group), NameCheck.name("stream::set", "item_id", item), data);
   }
 
   /** {@code stream::get}: the stored value, or Java {@code null} when the item does not exist. */
@@ -128,7 +126,7 @@ public final class StreamEngine implements AutoCloseable {
         key("stream::send", stream, group),
         itemFilter == null ? null : NameCheck.name("stream::send", "id", itemFilter),
         Objects.requireNonNull(type, "type"),
-        data == null ? null : data.deepCopy());
+        data);
   }
 
   /** {@code stream::update}: applies {@code ops} atomically; failed ops are in the result. */
@@ -200,6 +198,8 @@ public final class StreamEngine implements AutoCloseable {
     private StorageAdapter storage;
     private Executor executor;
     private ObjectMapper objectMapper;
+    private int maxItemBytes = EngineCore.DEFAULT_MAX_ITEM_BYTES;
+    private int maxValueDepth = EngineCore.MAX_VALUE_DEPTH;
 
     private Builder() {}
 
@@ -230,12 +230,40 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Bound of the serialized JSON of one item value, in bytes (default 1 048 576): a set or update
+     * whose result is longer, or a send whose data is, fails with {@code value_too_large} and
+     * writes nothing.
+     */
+    public Builder maxItemBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxItemBytes must be at least 1: " + bytes);
+      }
+      this.maxItemBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bound of a value's nesting (containers counted: a scalar is 0, {@code []} is 1), default and
+     * at most 1 000: a deeper value fails with {@code invalid_argument} and writes nothing.
+     */
+    public Builder maxValueDepth(int depth) {
+      if (depth < 1 || depth > EngineCore.MAX_VALUE_DEPTH) {
+        throw new IllegalArgumentException(
+            "maxValueDepth must be in 1.." + EngineCore.MAX_VALUE_DEPTH + ": " + depth);
+      }
+      this.maxValueDepth = depth;
+      return this;
+    }
+
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;
       Values values = objectMapper != null ? new Values(objectMapper) : Values.withDefaultMapper();
       return new StreamEngine(
-          new EngineCore(store, executor != null ? executor : owned, owned), values);
+          new EngineCore(
+              store, executor != null ? executor : owned, owned, maxItemBytes, maxValueDepth),
+          values);
     }
 
     private static ExecutorService defaultExecutor() {

@@ -14,7 +14,10 @@ public class StreamException extends RuntimeException {
   /** A required input field is missing, has the wrong JSON type, or an update op is unknown. */
   public static final String DESERIALIZATION_ERROR = "deserialization_error";
 
-  /** A name is empty or too long, a trigger config is unusable, a builder value is out of range. */
+  /**
+   * A name is empty, too long or holds a lone UTF-16 surrogate, a value nests too deep or holds a
+   * non-finite number, a trigger config is unusable, a builder value is out of range.
+   */
   public static final String INVALID_ARGUMENT = "invalid_argument";
 
   /** {@link StreamEngine#invoke} was called with an id that no function is registered under. */
@@ -26,7 +29,10 @@ public class StreamException extends RuntimeException {
   /** The engine was closed. */
   public static final String ENGINE_CLOSED = "engine_closed";
 
-  /** A value (or a {@code stream::send} payload) is larger than the engine's maxItemBytes. */
+  /**
+   * The serialized JSON of an item value (the result of a set or update) or of a {@code
+   * stream::send} payload is longer than the engine's {@code maxItemBytes}; nothing was written.
+   */
   public static final String VALUE_TOO_LARGE = "value_too_large";
 
   /** A request without the configured auth token (WebSocket binding and HTTP invoke). */

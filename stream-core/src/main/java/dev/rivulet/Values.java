@@ -27,13 +27,16 @@ final class Values {
             .build());
   }
 
-  /** The JSON form of {@code value}: a copy of a node, JSON null for Java null. */
+  /**
+   * The JSON form of {@code value}: a node as it is (the engine copies what it keeps, once the
+   * value passed its limits), JSON null for Java null.
+   */
   JsonNode toJson(Object value) {
     if (value == null) {
       return NullNode.getInstance();
     }
     if (value instanceof JsonNode node) {
-      return node.deepCopy();
+      return node;
     }
     try {
       return mapper.valueToTree(value);

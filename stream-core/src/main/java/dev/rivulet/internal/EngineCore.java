@@ -49,12 +49,27 @@ public final class EngineCore implements AutoCloseable {
   private final EventHub hub;
   private final Overrides overrides;
   private final Map<String, StreamFunction> builtIns;
+  private final ValueLimits limits;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Default of {@code maxItemBytes}: the serialized JSON of one item value, in bytes. */
+  public static final int DEFAULT_MAX_ITEM_BYTES = ValueLimits.DEFAULT_MAX_ITEM_BYTES;
+
+  /** Default and hard maximum of {@code maxValueDepth}. */
+  public static final int MAX_VALUE_DEPTH = ValueLimits.MAX_VALUE_DEPTH;
 
   /**
    * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
+   * @param maxItemBytes bound of an item value's serialized JSON (and of a send's data), ≥ 1
+   * @param maxValueDepth bound of a value's nesting, 1..{@link #MAX_VALUE_DEPTH}
    */
-  public EngineCore(StorageAdapter storage, Executor executor, ExecutorService ownedExecutor) {
+  public EngineCore(
+      StorageAdapter storage,
+      Executor executor,
+      ExecutorService ownedExecutor,
+      int maxItemBytes,
+      int maxValueDepth) {
+    this.limits = new ValueLimits(maxItemBytes, maxValueDepth);
     this.storage = storage;
     this.transport = storage.transport();
     this.ownedExecutor = ownedExecutor;
@@ -97,9 +112,12 @@ public final class EngineCore implements AutoCloseable {
 
   // ---- the eight stream functions, typed ----
 
+  /** Stores a copy of {@code data} (null = JSON null) once it passed the value limits. */
   public SetResult set(GroupKey group, String item, JsonNode data) {
     checkOpen();
     JsonNode value = data == null ? NullNode.getInstance() : data;
+    limits.check("the data of stream::set", value);
+    value = value.deepCopy(); // the caller keeps its tree; the store gets its own
     StreamFunction override = overrides.find("set", group.stream());
     if (override != null) {
       SetResult result = overrides.set(override, group, item, value);
@@ -213,10 +231,12 @@ public final class EngineCore implements AutoCloseable {
     }
   }
 
-  /** Emits a custom event to the group's subscribers and {@code stream} triggers. */
+  /** Emits a copy of {@code data} to the group's subscribers and {@code stream} triggers. */
   public void send(GroupKey group, String itemFilter, String type, JsonNode data) {
     checkOpen();
-    JsonNode payload = data == null ? NullNode.getInstance() : data;
+    JsonNode checked = data == null ? NullNode.getInstance() : data;
+    limits.check("the data of stream::send", checked);
+    JsonNode payload = checked.deepCopy();
     try {
       Notice notice = new Notice(StreamEvent.Kind.EVENT, type, payload);
       storage.send(
@@ -247,9 +267,15 @@ public final class EngineCore implements AutoCloseable {
               item,
               current -> {
                 applied[0] = UpdateApplier.apply(current, copy);
+                // refused here, inside the store's critical section: nothing is written or emitted
+                limits.check("the new value of stream::update", applied[0].newValue());
                 return applied[0].newValue();
               },
               this::publishChange);
+    } catch (StreamException e) {
+      throw ValueLimits.isRefusal(e)
+          ? e
+          : Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
     } catch (RuntimeException e) {
       throw Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
     }

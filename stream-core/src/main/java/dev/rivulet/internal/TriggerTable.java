@@ -124,7 +124,12 @@ final class TriggerTable implements TriggerRegistry {
     if (!value.isTextual()) {
       throw invalid(trigger, name + " must be a string, got " + Json.typeName(value));
     }
-    return value.textValue().isEmpty() ? null : value.textValue();
+    String text = value.textValue();
+    int lone = Inputs.loneSurrogate(text);
+    if (lone >= 0) {
+      throw invalid(trigger, name + " " + Inputs.loneSurrogateDetail(text, lone));
+    }
+    return text.isEmpty() ? null : text;
   }
 
   private static StreamException invalid(Trigger trigger, String detail) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamException;
+import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ final class HttpInvoke {
   byte[] call(String functionId, byte[] body) {
     JsonNode input;
     try {
-      input = body.length == 0 ? NullNode.getInstance() : HttpResponses.MAPPER.readTree(body);
+      input = body.length == 0 ? NullNode.getInstance() : Json.read(body);
       if (input == null) {
         input = NullNode.getInstance();
       }
@@ -57,6 +58,7 @@ final class HttpInvoke {
     return switch (code) {
       case StreamException.DESERIALIZATION_ERROR, StreamException.INVALID_ARGUMENT -> 400;
       case StreamException.FUNCTION_NOT_FOUND -> 404;
+      case StreamException.VALUE_TOO_LARGE -> 413;
       default -> 500;
     };
   }

@@ -13,6 +13,10 @@ final class ServerFlags {
   boolean httpInvoke;
   boolean echo;
   String authToken;
+
+  /** Null = the engine's default (1 048 576). */
+  Integer maxItemBytes;
+
   boolean help;
 
   static final String USAGE =
@@ -27,6 +31,8 @@ final class ServerFlags {
         --http-invoke         enable POST /invoke/{functionId}
         --echo                enable the plain WebSocket echo endpoint /echo
         --auth-token T        require Bearer T or ?token=T (env STREAM_AUTH_TOKEN)
+        --max-item-bytes N    largest item value, as serialized JSON; larger writes get
+                              value_too_large / HTTP 413 (default 1048576)
         --help                print this help
       """;
 
@@ -62,6 +68,7 @@ final class ServerFlags {
         case "--fsync" -> f.fsync = oneOf(value(args, ++i, arg), arg, "always", "batch", "off");
         case "--redis-url" -> f.redisUrl = value(args, ++i, arg);
         case "--auth-token" -> f.authToken = value(args, ++i, arg);
+        case "--max-item-bytes" -> f.maxItemBytes = positive(value(args, ++i, arg), arg);
         default -> throw new BadFlag("unknown flag: " + arg + " (see --help)");
       }
     }
@@ -91,6 +98,18 @@ final class ServerFlags {
       // fall through
     }
     throw new BadFlag(flag + " must be a port in 0..65535: " + value);
+  }
+
+  private static int positive(String value, String flag) throws BadFlag {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new BadFlag(flag + " must be a whole number of bytes in 1..2147483647: " + value);
   }
 
   private static String oneOf(String value, String flag, String... allowed) throws BadFlag {

@@ -8,6 +8,7 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.StreamListener;
 import dev.rivulet.Subscription;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ final class StreamSession implements WsHandler {
     }
     JsonNode message;
     try {
-      message = HttpResponses.MAPPER.readTree(data);
+      message = Json.read(data);
     } catch (IOException e) {
       LOG.debug("ignoring a message that is not JSON");
       return DONE;
