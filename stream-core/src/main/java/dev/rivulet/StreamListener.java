@@ -6,13 +6,17 @@ package dev.rivulet;
  *
  * <p>Threads: callbacks run on the engine's executor, never on the writer's thread, and never
  * concurrently for one subscription. A callback that throws is logged; the subscription goes on.
- * Keep callbacks short: a slow listener delays the other subscribers of the same group.
+ * Keep callbacks short: a slow listener delays the other subscribers of the same group. When more
+ * events wait for the group's subscribers than the engine's bound ({@code
+ * StreamEngine.Builder.subscriberQueueLimit}, default 10 000), the waiting events are dropped and
+ * each subscription gets {@link #onSnapshot} with {@code resync = true}, then live events again.
  */
 public interface StreamListener {
 
   /**
    * The starting state. Called first, and again whenever the engine had to re-synchronize the
-   * subscription (for example after a transport lost events); {@code resync} tells which.
+   * subscription (after a transport lost events, or when the subscribers fell too far behind);
+   * {@code resync} tells which.
    */
   void onSnapshot(Snapshot snapshot, boolean resync);
 

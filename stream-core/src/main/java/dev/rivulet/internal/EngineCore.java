@@ -52,16 +52,24 @@ public final class EngineCore implements AutoCloseable {
 
   /**
    * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
+   * @param limits the bounds of the trigger and subscriber lanes
    */
-  public EngineCore(StorageAdapter storage, Executor executor, ExecutorService ownedExecutor) {
+  public EngineCore(
+      StorageAdapter storage, Executor executor, ExecutorService ownedExecutor, LaneLimits limits) {
     this.storage = storage;
     this.transport = storage.transport();
     this.ownedExecutor = ownedExecutor;
     this.builtIns = BuiltInFunctions.of(this);
     this.functions = new FunctionTable(builtIns.keySet());
     this.overrides = new Overrides(functions);
-    this.triggers = new TriggerTable(executor, this::invoke);
-    this.hub = new EventHub(executor, transport, this::snapshot, storage::eventsSince);
+    this.triggers = new TriggerTable(executor, limits.triggerQueueLimit(), this::invoke);
+    this.hub =
+        new EventHub(
+            executor,
+            limits.subscriberQueueLimit(),
+            transport,
+            this::snapshot,
+            storage::eventsSince);
     transport.start(hub);
   }
 
@@ -279,6 +287,11 @@ public final class EngineCore implements AutoCloseable {
 
   public long listenerFailures() {
     return hub.listenerFailures();
+  }
+
+  /** How often subscribers of a group fell behind their bound and were re-synchronized. */
+  public long subscriberOverflows() {
+    return hub.overflows();
   }
 
   // ---- events ----
