@@ -3,6 +3,7 @@ package dev.rivulet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rivulet.internal.EngineCore;
+import dev.rivulet.internal.LaneLimits;
 import dev.rivulet.internal.NameCheck;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
@@ -200,6 +201,8 @@ public final class StreamEngine implements AutoCloseable {
     private ObjectMapper objectMapper;
     private int maxItemBytes = EngineCore.DEFAULT_MAX_ITEM_BYTES;
     private int maxValueDepth = EngineCore.MAX_VALUE_DEPTH;
+    private int subscriberQueueLimit = LaneLimits.DEFAULT_LIMIT;
+    private int triggerQueueLimit = LaneLimits.DEFAULT_LIMIT;
 
     private Builder() {}
 
@@ -222,8 +225,10 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Runs trigger handlers, join/leave handlers and subscriber callbacks; default a pool of daemon
-     * threads named {@code rivulet-dispatch-N}, shut down by {@link StreamEngine#close}. A given
-     * executor is not shut down by the engine.
+     * threads named {@code rivulet-dispatch-N} with a queue bounded at 65 536 tasks, shut down by
+     * {@link StreamEngine#close}. A given executor is not shut down by the engine. When the
+     * executor refuses a task (its queue is full), a lane retries its turn shortly and a join or
+     * leave completes exceptionally with code {@code overloaded}.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -244,6 +249,20 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
+     * How many events may wait for a group's subscribers (in-process listeners and WebSocket
+     * subscriptions share the group's lane); default 10 000. Beyond it the waiting events are
+     * replaced by one catch-up: each subscription of the group gets {@link
+     * StreamListener#onSnapshot} with {@code resync = true}, then live events again, with no gap
+     * and no duplicate.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public Builder subscriberQueueLimit(int limit) {
+      this.subscriberQueueLimit = LaneLimits.check("subscriberQueueLimit", limit);
+      return this;
+    }
+
+    /**
      * Bound of a value's nesting (containers counted: a scalar is 0, {@code []} is 1), default and
      * at most 1 000: a deeper value fails with {@code invalid_argument} and writes nothing.
      */
@@ -256,15 +275,36 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many {@code stream} trigger invocations may wait on a group's trigger lane; default 10
+     * 000. Beyond it the oldest waiting invocation is dropped and counted ({@link
+     * TriggerRegistry#droppedInvocations}).
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public Builder triggerQueueLimit(int limit) {
+      this.triggerQueueLimit = LaneLimits.check("triggerQueueLimit", limit);
+      return this;
+    }
+
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;
       Values values = objectMapper != null ? new Values(objectMapper) : Values.withDefaultMapper();
+      LaneLimits lanes = new LaneLimits(subscriberQueueLimit, triggerQueueLimit);
       return new StreamEngine(
           new EngineCore(
-              store, executor != null ? executor : owned, owned, maxItemBytes, maxValueDepth),
+              store,
+              executor != null ? executor : owned,
+              owned,
+              lanes,
+              maxItemBytes,
+              maxValueDepth),
           values);
     }
+
+    /** Capacity of the default executor's queue. */
+    private static final int DEFAULT_QUEUE = 65_536;
 
     private static ExecutorService defaultExecutor() {
       int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -275,7 +315,7 @@ public final class StreamEngine implements AutoCloseable {
               threads,
               30,
               TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
+              new LinkedBlockingQueue<>(DEFAULT_QUEUE), // full → RejectedExecutionException
               r -> {
                 Thread t = new Thread(r, "rivulet-dispatch-" + counter.incrementAndGet());
                 t.setDaemon(true);

@@ -6,7 +6,10 @@ package dev.rivulet;
  *
  * <p>Threads: callbacks run on the engine's executor, never on the writer's thread, and never
  * concurrently for one subscription. A callback that throws is logged; the subscription goes on.
- * Keep callbacks short: a slow listener delays the other subscribers of the same group.
+ * Keep callbacks short: a slow listener delays the other subscribers of the same group. When more
+ * events wait for the group's subscribers than the engine's bound ({@code
+ * StreamEngine.Builder.subscriberQueueLimit}, default 10 000), the waiting events are dropped and
+ * each subscription gets {@link #onSnapshot} with {@code resync = true}, then live events again.
  */
 @FunctionalInterface
 public interface StreamListener {
@@ -16,8 +19,8 @@ public interface StreamListener {
 
   /**
    * The starting state: called first, and again whenever the engine had to re-synchronize the
-   * subscription (a transport lost events, or the listener fell too far behind); {@code resync}
-   * tells which. Ignored by default: a listener that keeps state should override it.
+   * subscription (a transport lost events, or the group's subscribers fell too far behind); {@code
+   * resync} tells which. Ignored by default: a listener that keeps state should override it.
    */
   default void onSnapshot(Snapshot snapshot, boolean resync) {}
 

@@ -60,6 +60,7 @@ public final class EngineCore implements AutoCloseable {
 
   /**
    * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
+   * @param lanes the bounds of the trigger and subscriber lanes
    * @param maxItemBytes bound of an item value's serialized JSON (and of a send's data), ≥ 1
    * @param maxValueDepth bound of a value's nesting, 1..{@link #MAX_VALUE_DEPTH}
    */
@@ -67,6 +68,7 @@ public final class EngineCore implements AutoCloseable {
       StorageAdapter storage,
       Executor executor,
       ExecutorService ownedExecutor,
+      LaneLimits lanes,
       int maxItemBytes,
       int maxValueDepth) {
     this.limits = new ValueLimits(maxItemBytes, maxValueDepth);
@@ -76,8 +78,14 @@ public final class EngineCore implements AutoCloseable {
     this.builtIns = BuiltInFunctions.of(this);
     this.functions = new FunctionTable(builtIns.keySet());
     this.overrides = new Overrides(functions);
-    this.triggers = new TriggerTable(executor, this::invoke);
-    this.hub = new EventHub(executor, transport, this::snapshot, storage::eventsSince);
+    this.triggers = new TriggerTable(executor, lanes.triggerQueueLimit(), this::invoke);
+    this.hub =
+        new EventHub(
+            executor,
+            lanes.subscriberQueueLimit(),
+            transport,
+            this::snapshot,
+            storage::eventsSince);
     transport.start(hub);
   }
 
@@ -331,6 +339,11 @@ public final class EngineCore implements AutoCloseable {
 
   public long listenerFailures() {
     return hub.listenerFailures();
+  }
+
+  /** How often subscribers of a group fell behind their bound and were re-synchronized. */
+  public long subscriberOverflows() {
+    return hub.overflows();
   }
 
   // ---- events ----
