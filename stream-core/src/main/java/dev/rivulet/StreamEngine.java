@@ -73,6 +73,14 @@ public final class StreamEngine implements AutoCloseable {
     return new Stream(core, values, name);
   }
 
+  /**
+   * The engine's counters since it started (writes, events, deliveries, subscribers, trigger
+   * failures …); cheap enough to poll.
+   */
+  public EngineStats stats() {
+    return core.stats();
+  }
+
   /** User functions, also callable through {@link #invoke}. */
   public FunctionRegistry functions() {
     return core.functions();

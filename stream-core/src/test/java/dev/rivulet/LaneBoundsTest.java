@@ -108,6 +108,7 @@ class LaneBoundsTest {
                 "event " + (2 + WRITES),
                 "event " + (3 + WRITES),
                 "event " + (4 + WRITES));
+        assertThat(engine.stats().resyncs()).isPositive();
       }
     }
   }
@@ -193,6 +194,7 @@ class LaneBoundsTest {
       awaitLatch(entered); // the handler is blocked on seq 1
       write(engine, 2, 1 + WRITES); // every write returns while it stays blocked
       assertThat(engine.triggers().droppedInvocations()).isEqualTo(WRITES - LIMIT);
+      assertThat(engine.stats().droppedInvocations()).isEqualTo(WRITES - LIMIT);
       release.countDown();
       await().atMost(WAIT).until(() -> size(seen) == 1 + LIMIT);
       List<Long> expected = new ArrayList<>(List.of(1L));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.EngineStats;
 import dev.rivulet.FunctionRegistry;
 import dev.rivulet.JoinRequest;
 import dev.rivulet.SetResult;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,8 @@ public final class EngineCore implements AutoCloseable {
   private final Map<String, StreamFunction> builtIns;
   private final ValueLimits limits;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final LongAdder writes = new LongAdder();
+  private final LongAdder sends = new LongAdder();
 
   /** Default of {@code maxItemBytes}: the serialized JSON of one item value, in bytes. */
   public static final int DEFAULT_MAX_ITEM_BYTES = ValueLimits.DEFAULT_MAX_ITEM_BYTES;
@@ -337,6 +341,20 @@ public final class EngineCore implements AutoCloseable {
     return triggers.leave(request);
   }
 
+  /** The engine's counters since it started; see {@link EngineStats}. */
+  public EngineStats stats() {
+    long w = writes.sum();
+    return new EngineStats(
+        w,
+        w + sends.sum(),
+        hub.deliveries(),
+        hub.subscriptions(),
+        triggers.failures(),
+        triggers.droppedInvocations(),
+        hub.listenerFailures(),
+        hub.overflows());
+  }
+
   public long listenerFailures() {
     return hub.listenerFailures();
   }
@@ -379,6 +397,11 @@ public final class EngineCore implements AutoCloseable {
   }
 
   private void publish(StreamEvent event) {
+    if (event.kind() == StreamEvent.Kind.EVENT) {
+      sends.increment();
+    } else {
+      writes.increment();
+    }
     try {
       storage.remember(event);
       transport.publish(event);

@@ -52,6 +52,8 @@ final class EventHub implements EventSink {
   private final BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history;
   private final AtomicLong listenerFailures = new AtomicLong();
   private final AtomicLong overflows = new AtomicLong();
+  private final AtomicLong deliveries = new AtomicLong();
+  private final AtomicLong subscriptions = new AtomicLong();
   private final Throttle overflowWarnings = new Throttle(10, TimeUnit.SECONDS);
   private final int limit;
 
@@ -89,7 +91,9 @@ final class EventHub implements EventSink {
             subs = ConcurrentHashMap.newKeySet();
             transport.subscribe(g);
           }
-          subs.add(sub);
+          if (subs.add(sub)) {
+            subscriptions.incrementAndGet();
+          }
           return subs;
         });
     try {
@@ -115,6 +119,16 @@ final class EventHub implements EventSink {
 
   long listenerFailures() {
     return listenerFailures.get();
+  }
+
+  /** Events handed to listeners ({@code onEvent} calls). */
+  long deliveries() {
+    return deliveries.get();
+  }
+
+  /** Open subscriptions in this process. */
+  long subscriptions() {
+    return subscriptions.get();
   }
 
   /** How often a full lane or start buffer made subscriptions re-synchronize. */
@@ -184,7 +198,9 @@ final class EventHub implements EventSink {
     groups.computeIfPresent(
         sub.group,
         (g, subs) -> {
-          subs.remove(sub);
+          if (subs.remove(sub)) {
+            subscriptions.decrementAndGet();
+          }
           if (subs.isEmpty()) {
             transport.unsubscribe(g);
             return null;
@@ -282,6 +298,7 @@ final class EventHub implements EventSink {
       }
       lastSeq = seq;
       if (itemId == null || itemId.equals(event.itemId())) {
+        deliveries.incrementAndGet();
         call(() -> listener.onEvent(event));
       }
     }
