@@ -56,6 +56,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
   private final int connectionLimit;
   private SelectionKey acceptKey;
   private final AcceptBackoff backoff = new AcceptBackoff();
+  private Thread shutdownHook;
 
   /** Test hook: replaces {@code server.accept()} (e.g. to inject EMFILE). */
   interface Acceptor {
@@ -246,6 +247,40 @@ public final class StreamWebSocketServer implements AutoCloseable {
   }
 
   /**
+   * Makes a JVM shutdown (SIGTERM, SIGINT, {@code System.exit}) stop this server gracefully, as the
+   * standalone server does: {@link #close()} (every connection closed with 1001, leave triggers
+   * fired), then {@link StreamEngine#close()} of the engine, which flushes and closes its storage.
+   * Without it an embedded server's clients see the connection drop (1006) when the host is
+   * stopped. Calling {@link #close()} first unregisters the hook. Idempotent.
+   *
+   * @return this server
+   */
+  public synchronized StreamWebSocketServer registerShutdownHook() {
+    if (shutdownHook == null && !closed.get()) {
+      shutdownHook =
+          new Thread(
+              () -> {
+                close();
+                engine.close();
+              },
+              "rivulet-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+    return this;
+  }
+
+  private synchronized void unregisterShutdownHook() {
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook runs anyway, and close() is idempotent
+      }
+    }
+    shutdownHook = null;
+  }
+
+  /**
    * Graceful stop: stops accepting, closes every connection with 1001, fires the leave triggers of
    * the remaining subscriptions, then stops the threads. Idempotent.
    */
@@ -254,6 +289,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    unregisterShutdownHook();
     try {
       if (server != null) {
         server.close();
