@@ -48,6 +48,20 @@ final class HttpInvoke {
     }
   }
 
+  /**
+   * Whether a {@code Content-Type} value is {@code application/json}, in any case, with or without
+   * parameters such as {@code charset} (SPEC §9: anything else is 415, so a browser's "simple"
+   * {@code text/plain} request can never invoke a function).
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return type.trim().equalsIgnoreCase("application/json");
+  }
+
   /** The wire name of an outcome: {@code unknown} or {@code not_applied}. */
   static String outcome(StreamException.Outcome outcome) {
     return outcome == StreamException.Outcome.UNKNOWN ? "unknown" : "not_applied";
