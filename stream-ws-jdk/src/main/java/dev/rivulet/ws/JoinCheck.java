@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
  * Checks the names of a client's join (SPEC §2, §9 "Names") before any join trigger runs, with the
  * rules and codes of the engine's functions: a name that is not a string → {@code
  * deserialization_error}; an empty one, one over 512 UTF-8 bytes or one holding a lone UTF-16
- * surrogate → {@code invalid_argument}. A refused join is answered with an {@code error} event
- * carrying its {@code subscriptionId}, so the client learns which of its joins failed.
+ * surrogate → {@code invalid_argument}. The {@code subscriptionId} is not a stored name: it obeys
+ * the same rules except the length (a path join's id is its whole path). A refused join is answered
+ * with an {@code error} event carrying its {@code subscriptionId}, so the client learns which of
+ * its joins failed.
  */
 final class JoinCheck {
   static final int MAX_NAME_BYTES = 512;
@@ -46,16 +48,16 @@ final class JoinCheck {
   /** The first problem with the names of {@code data} (which has the required fields), or null. */
   static StreamException problem(JsonNode data) {
     for (String field : REQUIRED) {
-      StreamException e = nameProblem(field, data.get(field));
+      StreamException e = nameProblem(field, data.get(field), !field.equals("subscriptionId"));
       if (e != null) {
         return e;
       }
     }
     JsonNode id = data.get("id");
-    return id == null || id.isNull() ? null : nameProblem("id", id);
+    return id == null || id.isNull() ? null : nameProblem("id", id, true);
   }
 
-  private static StreamException nameProblem(String field, JsonNode value) {
+  private static StreamException nameProblem(String field, JsonNode value, boolean bounded) {
     if (!value.isTextual()) {
       return new StreamException(
           StreamException.DESERIALIZATION_ERROR,
@@ -69,7 +71,7 @@ final class JoinCheck {
     if (name.isEmpty()) {
       return invalid(field + " must not be empty");
     }
-    if (name.length() * 3 > MAX_NAME_BYTES) {
+    if (bounded && name.length() * 3 > MAX_NAME_BYTES) {
       int bytes = name.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > MAX_NAME_BYTES) {
         return invalid(field + " is " + bytes + " UTF-8 bytes, the maximum is " + MAX_NAME_BYTES);

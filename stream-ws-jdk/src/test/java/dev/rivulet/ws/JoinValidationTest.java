@@ -119,6 +119,20 @@ class JoinValidationTest {
   }
 
   @Test
+  void aLongSubscriptionIdIsNotANameAndIsFine() throws Exception {
+    JsonNode sync = refusedNot(join("\"" + "s".repeat(2000) + "\"", "\"s\"", "\"g\"", null));
+    assertThat(sync.path("event").path("type").asText()).isEqualTo("sync");
+  }
+
+  @Test
+  void aPathJoinWithLongEncodedNamesWithinTheLimitIsServed() throws Exception {
+    String name = "%C3%A9".repeat(250); // 500 UTF-8 bytes, a 1 500-byte path segment
+    try (RawClient raw = RawClient.connect(server.port(), "/stream/" + name + "/" + name)) {
+      assertThat(raw.read().text()).contains("\"sync\"");
+    }
+  }
+
+  @Test
   void joinsMissingARequiredFieldStayIgnoredAsBefore() throws Exception {
     try (JdkClient c = new JdkClient(server.port(), "/")) {
       c.send("{\"type\":\"join\",\"data\":{\"streamName\":\"orders\"}}");
