@@ -18,4 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-exec ./mvnw -B verify "$@"
+# install (verify + the local repository) so that the host project below builds against the artifacts
+./mvnw -B install "$@"
+# a tiny host application embeds the installed binding on the module path and checks what it drags in
+./mvnw -B -f scripts/host-project/pom.xml verify

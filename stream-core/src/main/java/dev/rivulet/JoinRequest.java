@@ -20,6 +20,27 @@ public record JoinRequest(
   }
 
   /**
+   * Reads the handler payload back (see {@link #toJson()}).
+   *
+   * @throws StreamException {@code deserialization_error} when a required field is missing
+   */
+  public static JoinRequest fromJson(JsonNode payload) {
+    try {
+      JsonNode id = payload.get("id");
+      JsonNode context = payload.get("context");
+      return new JoinRequest(
+          payload.get("subscription_id").textValue(),
+          payload.get("stream_name").textValue(),
+          payload.get("group_id").textValue(),
+          id == null || id.isNull() ? null : id.textValue(),
+          context == null || context.isNull() ? null : context);
+    } catch (RuntimeException e) {
+      throw new StreamException(
+          StreamException.DESERIALIZATION_ERROR, "Not a join/leave payload: " + payload, e);
+    }
+  }
+
+  /**
    * The snake_case handler payload {@code {"subscription_id","stream_name","group_id","id",
    * "context"}}.
    */

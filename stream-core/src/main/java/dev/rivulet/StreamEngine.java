@@ -1,7 +1,9 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rivulet.internal.EngineCore;
+import dev.rivulet.internal.LaneLimits;
 import dev.rivulet.internal.NameCheck;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
@@ -21,21 +23,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * triggers and live subscriptions.
  *
  * <pre>{@code
+ * record Order(String id, int total) {}
+ *
  * try (StreamEngine engine = StreamEngine.builder().build()) {
- *   engine.set("orders", "open", "o-1", Json.parse("{\"total\":5}"));
- *   engine.update("orders", "open", "o-1", List.of(UpdateOp.increment("total", 2)));
+ *   Item o1 = engine.stream("orders").group("open").item("o-1");
+ *   o1.set(new Order("o-1", 5));
+ *   o1.update(UpdateOp.increment("total", 2));
+ *   Order order = o1.get(Order.class); // Order[id=o-1, total=7]
  * }
  * }</pre>
  *
- * <p>Every typed method here is the same implementation as its {@code stream::*} function behind
- * {@link #invoke}. Returned JSON nodes are shared with the store and with events: treat them as
- * read-only. Values passed in are copied where the engine keeps them.
+ * <p>The handles ({@link #stream}, {@link Stream}, {@link Group}, {@link Item}) and the positional
+ * methods here ({@code set(stream, group, item, json)} …) are the same implementation as the {@code
+ * stream::*} functions behind {@link #invoke}. Returned JSON nodes are shared with the store and
+ * with events: treat them as read-only. Values passed in are copied where the engine keeps them.
  */
 public final class StreamEngine implements AutoCloseable {
   private final EngineCore core;
+  private final Values values;
 
-  private StreamEngine(EngineCore core) {
+  private StreamEngine(EngineCore core, Values values) {
     this.core = core;
+    this.values = values;
   }
 
   /** A builder with the defaults: in-memory storage and a small daemon thread pool. */
@@ -54,6 +63,16 @@ public final class StreamEngine implements AutoCloseable {
     return core.invoke(Objects.requireNonNull(functionId, "functionId"), input);
   }
 
+  /**
+   * The handle of stream {@code name}: a cheap immutable view (no I/O) from which {@link
+   * Stream#group groups} and {@link Group#item items} are reached.
+   *
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name
+   */
+  public Stream stream(String name) {
+    return new Stream(core, values, name);
+  }
+
   /** User functions, also callable through {@link #invoke}. */
   public FunctionRegistry functions() {
     return core.functions();
@@ -67,9 +86,7 @@ public final class StreamEngine implements AutoCloseable {
   /** {@code stream::set}: stores {@code data} (null = JSON null). */
   public SetResult set(String stream, String group, String item, JsonNode data) {
     return core.set(
-        key("stream::set", stream, group),
-        NameCheck.name("stream::set", "item_id", item),
-        data == null ? null : data.deepCopy());
+        key("stream::set", stream, group), NameCheck.name("stream::set", "item_id", item), data);
   }
 
   /** {@code stream::get}: the stored value, or Java {@code null} when the item does not exist. */
@@ -110,7 +127,7 @@ public final class StreamEngine implements AutoCloseable {
         key("stream::send", stream, group),
         itemFilter == null ? null : NameCheck.name("stream::send", "id", itemFilter),
         Objects.requireNonNull(type, "type"),
-        data == null ? null : data.deepCopy());
+        data);
   }
 
   /** {@code stream::update}: applies {@code ops} atomically; failed ops are in the result. */
@@ -181,8 +198,24 @@ public final class StreamEngine implements AutoCloseable {
   public static final class Builder {
     private StorageAdapter storage;
     private Executor executor;
+    private ObjectMapper objectMapper;
+    private int maxItemBytes = EngineCore.DEFAULT_MAX_ITEM_BYTES;
+    private int maxValueDepth = EngineCore.MAX_VALUE_DEPTH;
+    private int subscriberQueueLimit = LaneLimits.DEFAULT_LIMIT;
+    private int triggerQueueLimit = LaneLimits.DEFAULT_LIMIT;
 
     private Builder() {}
+
+    /**
+     * Converts handle values ({@link Item#set(Object)}, {@link Item#get(Class)} …) to and from
+     * JSON; default a plain mapper with the Jackson modules found on the class path (Java time
+     * support when {@code jackson-datatype-jsr310} is there) writing dates as ISO-8601. Stored JSON
+     * keeps the engine's own number rules whatever this mapper does.
+     */
+    public Builder objectMapper(ObjectMapper objectMapper) {
+      this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+      return this;
+    }
 
     /** Where items live; default {@link StorageAdapter#inMemory()}. The engine closes it. */
     public Builder storage(StorageAdapter storage) {
@@ -192,19 +225,86 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Runs trigger handlers, join/leave handlers and subscriber callbacks; default a pool of daemon
-     * threads named {@code rivulet-dispatch-N}, shut down by {@link StreamEngine#close}. A given
-     * executor is not shut down by the engine.
+     * threads named {@code rivulet-dispatch-N} with a queue bounded at 65 536 tasks, shut down by
+     * {@link StreamEngine#close}. A given executor is not shut down by the engine. When the
+     * executor refuses a task (its queue is full), a lane retries its turn shortly and a join or
+     * leave completes exceptionally with code {@code overloaded}.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
+    /**
+     * Bound of the serialized JSON of one item value, in bytes (default 1 048 576): a set or update
+     * whose result is longer, or a send whose data is, fails with {@code value_too_large} and
+     * writes nothing.
+     */
+    public Builder maxItemBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxItemBytes must be at least 1: " + bytes);
+      }
+      this.maxItemBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How many events may wait for a group's subscribers (in-process listeners and WebSocket
+     * subscriptions share the group's lane); default 10 000. Beyond it the waiting events are
+     * replaced by one catch-up: each subscription of the group gets {@link
+     * StreamListener#onSnapshot} with {@code resync = true}, then live events again, with no gap
+     * and no duplicate.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public Builder subscriberQueueLimit(int limit) {
+      this.subscriberQueueLimit = LaneLimits.check("subscriberQueueLimit", limit);
+      return this;
+    }
+
+    /**
+     * Bound of a value's nesting (containers counted: a scalar is 0, {@code []} is 1), default and
+     * at most 1 000: a deeper value fails with {@code invalid_argument} and writes nothing.
+     */
+    public Builder maxValueDepth(int depth) {
+      if (depth < 1 || depth > EngineCore.MAX_VALUE_DEPTH) {
+        throw new IllegalArgumentException(
+            "maxValueDepth must be in 1.." + EngineCore.MAX_VALUE_DEPTH + ": " + depth);
+      }
+      this.maxValueDepth = depth;
+      return this;
+    }
+
+    /**
+     * How many {@code stream} trigger invocations may wait on a group's trigger lane; default 10
+     * 000. Beyond it the oldest waiting invocation is dropped and counted ({@link
+     * TriggerRegistry#droppedInvocations}).
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public Builder triggerQueueLimit(int limit) {
+      this.triggerQueueLimit = LaneLimits.check("triggerQueueLimit", limit);
+      return this;
+    }
+
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;
-      return new StreamEngine(new EngineCore(store, executor != null ? executor : owned, owned));
+      Values values = objectMapper != null ? new Values(objectMapper) : Values.withDefaultMapper();
+      LaneLimits lanes = new LaneLimits(subscriberQueueLimit, triggerQueueLimit);
+      return new StreamEngine(
+          new EngineCore(
+              store,
+              executor != null ? executor : owned,
+              owned,
+              lanes,
+              maxItemBytes,
+              maxValueDepth),
+          values);
     }
+
+    /** Capacity of the default executor's queue. */
+    private static final int DEFAULT_QUEUE = 65_536;
 
     private static ExecutorService defaultExecutor() {
       int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -215,7 +315,7 @@ public final class StreamEngine implements AutoCloseable {
               threads,
               30,
               TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
+              new LinkedBlockingQueue<>(DEFAULT_QUEUE), // full → RejectedExecutionException
               r -> {
                 Thread t = new Thread(r, "rivulet-dispatch-" + counter.incrementAndGet());
                 t.setDaemon(true);

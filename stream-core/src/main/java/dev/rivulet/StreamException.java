@@ -14,11 +14,62 @@ public class StreamException extends RuntimeException {
   /** A required input field is missing, has the wrong JSON type, or an update op is unknown. */
   public static final String DESERIALIZATION_ERROR = "deserialization_error";
 
-  /** A name is empty or too long, a trigger config is unusable, a builder value is out of range. */
+  /**
+   * A name is empty, too long or holds a lone UTF-16 surrogate, a value nests too deep or holds a
+   * non-finite number, a trigger config is unusable, a builder value is out of range.
+   */
   public static final String INVALID_ARGUMENT = "invalid_argument";
 
   /** {@link StreamEngine#invoke} was called with an id that no function is registered under. */
   public static final String FUNCTION_NOT_FOUND = "function_not_found";
+
+  /** A user function (or a trigger's function) threw something other than a StreamException. */
+  public static final String FUNCTION_FAILED = "function_failed";
+
+  /** The engine was closed. */
+  public static final String ENGINE_CLOSED = "engine_closed";
+
+  /**
+   * The serialized JSON of an item value (the result of a set or update) or of a {@code
+   * stream::send} payload is longer than the engine's {@code maxItemBytes}; nothing was written.
+   */
+  public static final String VALUE_TOO_LARGE = "value_too_large";
+
+  /** A request without the configured auth token (WebSocket binding and HTTP invoke). */
+  public static final String UNAUTHORIZED = "unauthorized";
+
+  /** Storage failed a {@code stream::set}. */
+  public static final String STREAM_SET_ERROR = "STREAM_SET_ERROR";
+
+  /** Storage failed a {@code stream::get}. */
+  public static final String STREAM_GET_ERROR = "STREAM_GET_ERROR";
+
+  /** Storage failed a {@code stream::delete}. */
+  public static final String STREAM_DELETE_ERROR = "STREAM_DELETE_ERROR";
+
+  /** Storage failed a {@code stream::list} (the reference's name for it). */
+  public static final String STREAM_GET_GROUP_ERROR = "STREAM_GET_GROUP_ERROR";
+
+  /** Storage failed a {@code stream::list_groups}. */
+  public static final String STREAM_LIST_GROUPS_ERROR = "STREAM_LIST_GROUPS_ERROR";
+
+  /** Storage failed a {@code stream::list_all}. */
+  public static final String STREAM_LIST_ALL_ERROR = "STREAM_LIST_ALL_ERROR";
+
+  /** Storage failed a {@code stream::send}. */
+  public static final String STREAM_SEND_ERROR = "STREAM_SEND_ERROR";
+
+  /** Storage failed a {@code stream::update}. */
+  public static final String STREAM_UPDATE_ERROR = "STREAM_UPDATE_ERROR";
+
+  /** A storage adapter could not reach its server (e.g. Redis) when it was built. */
+  public static final String STREAM_CONNECTION_ERROR = "STREAM_CONNECTION_ERROR";
+
+  /** A storage adapter could not open its files (locked, missing, corrupt). */
+  public static final String STORAGE_OPEN_ERROR = "STORAGE_OPEN_ERROR";
+
+  /** A value could not be read or written as JSON by a storage adapter. */
+  public static final String JSON_ERROR = "JSON_ERROR";
 
   /**
    * What is known about a write that failed (SPEC §9): whether it may still have been applied.

@@ -1,20 +1,28 @@
 package dev.rivulet;
 
 /**
- * Receives a subscription's snapshot and then every later event of its group (or item), in {@code
- * seq} order, with no gap and no duplicate.
+ * Receives a subscription's events: a functional interface, so a lambda {@code event -> …} is a
+ * listener. Events come in {@code seq} order, with no gap and no duplicate.
  *
  * <p>Threads: callbacks run on the engine's executor, never on the writer's thread, and never
  * concurrently for one subscription. A callback that throws is logged; the subscription goes on.
- * Keep callbacks short: a slow listener delays the other subscribers of the same group.
+ * Keep callbacks short: a slow listener delays the other subscribers of the same group. When more
+ * events wait for the group's subscribers than the engine's bound ({@code
+ * StreamEngine.Builder.subscriberQueueLimit}, default 10 000), the waiting events are dropped and
+ * each subscription gets {@link #onSnapshot} with {@code resync = true}, then live events again.
  */
+@FunctionalInterface
 public interface StreamListener {
 
+  /** A change committed after the last snapshot. */
+  void onEvent(StreamEvent event);
+
   /**
-   * The starting state. Called first, and again whenever the engine had to re-synchronize the
-   * subscription (for example after a transport lost events); {@code resync} tells which.
+   * The starting state: called first, and again whenever the engine had to re-synchronize the
+   * subscription (a transport lost events, or the group's subscribers fell too far behind); {@code
+   * resync} tells which. Ignored by default: a listener that keeps state should override it.
    */
-  void onSnapshot(Snapshot snapshot, boolean resync);
+  default void onSnapshot(Snapshot snapshot, boolean resync) {}
 
   /**
    * Called first instead of {@link #onSnapshot} when a subscription made with {@code since} was
@@ -22,7 +30,4 @@ public interface StreamListener {
    * from that history: every event after {@code since} follows, in order.
    */
   default void onResumed(long since) {}
-
-  /** A change committed after the last snapshot. */
-  void onEvent(StreamEvent event);
 }

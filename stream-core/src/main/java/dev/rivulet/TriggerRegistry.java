@@ -25,4 +25,13 @@ public interface TriggerRegistry {
 
   /** How many handler or condition calls failed since the engine started. */
   long failures();
+
+  /**
+   * How many {@code stream} trigger invocations were dropped since the engine started because their
+   * group's lane was full (the oldest queued ones go first); see {@code
+   * StreamEngine.Builder.triggerQueueLimit}.
+   */
+  default long droppedInvocations() {
+    return 0;
+  }
 }

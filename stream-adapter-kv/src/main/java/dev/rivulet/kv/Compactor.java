@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,26 +17,39 @@ import org.slf4j.LoggerFactory;
  * Background compaction on the thread {@code rivulet-kv-compactor}: switch the log to a fresh
  * segment n, copy every group under its monitor (one group at a time, so writers pause only for the
  * copy of their own group's item references), write {@code snapshot-n} through a temp file, force
- * and rename it, then delete the segments and snapshots below n. A crash at any step leaves either
- * the old snapshot with all its segments or the new one: recovery is consistent either way.
+ * and rename it, record it in the {@link Manifest}, then delete the segments and snapshots below n.
+ * A crash at any step leaves either the old snapshot with all its segments or the new one: recovery
+ * is consistent either way. A failed compaction (a full disk) is retried after a backoff of {@link
+ * #FIRST_RETRY_NANOS} doubling to {@link #MAX_RETRY_NANOS}, reset by a success; the log is kept
+ * meanwhile.
  */
 final class Compactor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
 
+  static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long MAX_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   private final Path dir;
   private final GroupTable table;
+  private final Manifest manifest;
   private final Object signal = new Object();
   private final Object running = new Object();
   private final AtomicLong compactions = new AtomicLong();
   private final AtomicLong maxGroupCopyNanos = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  // guarded by signal
   private boolean hinted;
   private boolean stopped;
+  private boolean backingOff;
+  private long retryAt;
+  private long retryDelay = FIRST_RETRY_NANOS;
   private Wal wal;
   private Thread thread;
 
-  Compactor(Path dir, GroupTable table) {
+  Compactor(Path dir, GroupTable table, Manifest manifest) {
     this.dir = dir;
     this.table = table;
+    this.manifest = manifest;
   }
 
   void start(Wal log) {
@@ -57,6 +71,11 @@ final class Compactor implements AutoCloseable {
     return compactions.get();
   }
 
+  /** Compactions that failed (and were retried after a backoff). */
+  long failures() {
+    return failures.get();
+  }
+
   /** The longest time one group's monitor was held to copy it. */
   long maxGroupCopyNanos() {
     return maxGroupCopyNanos.get();
@@ -65,12 +84,16 @@ final class Compactor implements AutoCloseable {
   private void run() {
     while (true) {
       synchronized (signal) {
-        while (!hinted && !stopped) {
-          try {
-            signal.wait();
-          } catch (InterruptedException e) {
-            return;
+        try {
+          while (!stopped && (!hinted || (backingOff && System.nanoTime() - retryAt < 0))) {
+            if (hinted) {
+              TimeUnit.NANOSECONDS.timedWait(signal, Math.max(1, retryAt - System.nanoTime()));
+            } else {
+              signal.wait();
+            }
           }
+        } catch (InterruptedException e) {
+          return;
         }
         if (stopped) {
           return;
@@ -79,8 +102,25 @@ final class Compactor implements AutoCloseable {
       }
       try {
         compact();
-      } catch (IOException e) {
-        LOG.warn("kv compaction in {} failed; the log is kept and retried later", dir, e);
+        synchronized (signal) {
+          backingOff = false;
+          retryDelay = FIRST_RETRY_NANOS;
+        }
+      } catch (IOException | RuntimeException e) {
+        failures.incrementAndGet();
+        long delay;
+        synchronized (signal) {
+          delay = retryDelay;
+          retryDelay = Math.min(delay * 2, MAX_RETRY_NANOS);
+          retryAt = System.nanoTime() + delay;
+          backingOff = true;
+          hinted = true; // the log is still long: try again after the backoff
+        }
+        LOG.warn(
+            "kv compaction in {} failed; the log is kept, retrying in {} ms: {}",
+            dir,
+            TimeUnit.NANOSECONDS.toMillis(delay),
+            e.toString());
       } catch (InterruptedException e) {
         return;
       }
@@ -105,6 +145,12 @@ final class Compactor implements AutoCloseable {
             }
           });
       Snapshots.write(dir, segment, copies);
+      try {
+        manifest.snapshotTaken(segment);
+      } catch (IOException e) {
+        Files.deleteIfExists(Layout.snapshot(dir, segment)); // unlisted: it would only hold space
+        throw e;
+      }
       deleteBelow(segment);
       compactions.incrementAndGet();
       return segment;

@@ -40,11 +40,12 @@ final class FileStorage implements StorageAdapter {
     this.dir = options.dir();
     this.table = recovered.table();
     this.dirLock = dirLock;
-    this.compactor = new Compactor(dir, table);
+    Manifest manifest = new Manifest(dir, recovered.manifest());
+    this.compactor = new Compactor(dir, table, manifest);
     this.wal =
         new Wal(
             dir,
-            recovered.nextSegment(),
+            manifest,
             options.fsync(),
             Wal.toNanos(options.batchInterval()),
             options.segmentSize(),

@@ -3,7 +3,7 @@ package dev.rivulet.kv;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -32,8 +32,9 @@ final class Records {
   static final byte SNAP_HEADER = 10;
   static final byte SNAP_GROUP = 11;
   static final byte SNAP_END = 12;
+  static final byte MANIFEST = 20;
 
-  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  static final ObjectMapper MAPPER = Json.MAPPER;
 
   private Records() {}
 
@@ -77,7 +78,7 @@ final class Records {
   }
 
   static JsonNode parse(byte[] bytes) throws IOException {
-    return MAPPER.readTree(bytes);
+    return Json.read(bytes);
   }
 
   static DataInputStream in(byte[] payload) {

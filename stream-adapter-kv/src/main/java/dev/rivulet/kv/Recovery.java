@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,19 +23,25 @@ import org.slf4j.LoggerFactory;
  * bad record at the very end of the last segment is a torn write: the file is cut there. A bad
  * record followed by good ones is corruption: the open is refused with the file and byte offset,
  * unless {@code skipCorruptRecords} is set, in which case the bad bytes are skipped and logged.
+ * Which snapshot and segments make up the state is the {@link Manifest}'s word: a listed file that
+ * is missing refuses the open naming it; a directory without a manifest is adopted from its files.
  */
 final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-  /** The recovered state and the number of the segment new writes go to. */
-  record Result(GroupTable table, long nextSegment) {}
+  /** The recovered state and the files it came from (new writes go to the next segment). */
+  record Result(GroupTable table, Manifest.State manifest) {}
 
-  /** A bad record in the middle of a file. */
+  /** A bad record in the middle of a file, or a file the store needs that is missing or bad. */
   static final class Corrupt extends IOException {
     private static final long serialVersionUID = 1L;
 
     Corrupt(Path file, long offset, String why) {
       super("corrupt record in " + file + " at byte offset " + offset + " (" + why + ")");
+    }
+
+    Corrupt(String message) {
+      super(message);
     }
   }
 
@@ -63,7 +70,7 @@ final class Recovery {
       for (Path p : files) {
         String name = p.getFileName().toString();
         if (name.endsWith(".tmp")) {
-          Files.delete(p); // an unfinished snapshot
+          Files.delete(p); // an unfinished snapshot or manifest
         } else if (Layout.segmentNumber(name) >= 0) {
           segments.add(Layout.segmentNumber(name));
         } else if (Layout.snapshotNumber(name) >= 0) {
@@ -73,6 +80,100 @@ final class Recovery {
     }
     Collections.sort(segments);
     snapshots.sort(Collections.reverseOrder());
+    Optional<Manifest.State> listed = readManifest();
+    Manifest.State state =
+        listed.isPresent()
+            ? checked(listed.get(), segments, snapshots)
+            : adopt(segments, snapshots);
+    for (long s = state.firstSegment(); s <= state.lastSegment(); s++) {
+      Path file = Layout.segment(dir, s);
+      if (Files.exists(file)) { // a missing one was reported (skipCorruptRecords)
+        replay(file, s == state.lastSegment());
+      }
+    }
+    return new Result(table, state);
+  }
+
+  private Optional<Manifest.State> readManifest() throws IOException {
+    try {
+      return Manifest.read(dir);
+    } catch (Corrupt e) {
+      if (!skipCorrupt) {
+        throw e;
+      }
+      LOG.warn("{}; rebuilding it from the files present (skipCorruptRecords)", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Checks that every file the manifest lists exists, loads its snapshot and deletes the files it
+   * does not list (left by a crash between writing a file and recording it, or before deleting what
+   * a new snapshot covers).
+   */
+  private Manifest.State checked(Manifest.State m, List<Long> segments, List<Long> snapshots)
+      throws IOException {
+    Path manifest = Layout.manifest(dir);
+    if (m.snapshot() > 0 && !snapshots.contains(m.snapshot())) {
+      missing(Layout.snapshot(dir, m.snapshot()), "kv snapshot", "listed in " + manifest);
+      m = new Manifest.State(0, m.firstSegment(), m.lastSegment()); // skipped: go on without it
+    }
+    for (long s = m.firstSegment(); s <= m.lastSegment(); s++) {
+      if (!segments.contains(s)) {
+        missing(Layout.segment(dir, s), "kv log segment", "listed in " + manifest);
+        Files.createFile(Layout.segment(dir, s)); // skipped: an empty one keeps the numbers whole
+      }
+    }
+    for (long s : segments) {
+      Path file = Layout.segment(dir, s);
+      if (s > m.lastSegment() && Files.size(file) > 0) {
+        throw new Corrupt(
+            "kv log segment "
+                + file
+                + " holds data but is not listed in "
+                + manifest
+                + " ("
+                + m
+                + "); restore the matching manifest or move the file away");
+      }
+    }
+    for (long s : segments) {
+      Path file = Layout.segment(dir, s);
+      if (!m.needsSegment(s)) {
+        Files.delete(file); // covered by the snapshot, or created by a roll the crash cut short
+      }
+    }
+    for (long s : snapshots) {
+      if (s != m.snapshot()) {
+        Files.delete(Layout.snapshot(dir, s));
+      }
+    }
+    if (m.snapshot() > 0 && snapshots.contains(m.snapshot())) {
+      loadSnapshot(List.of(m.snapshot()));
+    }
+    return m;
+  }
+
+  private void missing(Path file, String what, String why) throws Corrupt {
+    String message =
+        what
+            + " "
+            + file
+            + " is missing ("
+            + why
+            + "); its changes would be lost. Restore the file, or open with"
+            + " skipCorruptRecords(true) to go on without it";
+    if (!skipCorrupt) {
+      throw new Corrupt(message);
+    }
+    LOG.warn("{}; skipped (skipCorruptRecords)", message);
+  }
+
+  /** A directory without a manifest (fresh, or written by version 0.1): take what is there. */
+  private Manifest.State adopt(List<Long> segments, List<Long> snapshots) throws IOException {
+    if (segments.isEmpty() && snapshots.isEmpty()) {
+      return Manifest.State.EMPTY;
+    }
     long base = loadSnapshot(snapshots);
     List<Long> live = new ArrayList<>();
     for (long s : segments) {
@@ -82,21 +183,22 @@ final class Recovery {
         live.add(s);
       }
     }
-    long expected = base > 0 ? base : live.isEmpty() ? 1 : live.get(0);
-    for (int i = 0; i < live.size(); i++) {
-      long s = live.get(i);
-      if (s != expected) {
-        Path missing = Layout.segment(dir, expected);
-        if (!skipCorrupt) {
-          throw new Corrupt(missing, 0, "log segment missing");
-        }
-        LOG.warn("kv log segment {} is missing; skipped (skipCorruptRecords)", missing);
+    long first = base > 0 ? base : live.isEmpty() ? 1 : live.get(0);
+    long expected = first;
+    for (long s : live) {
+      for (; expected < s; expected++) {
+        missing(
+            Layout.segment(dir, expected),
+            "kv log segment",
+            "a gap in the segment numbers before " + Layout.segment(dir, s).getFileName());
+        Files.createFile(Layout.segment(dir, expected)); // skipped (see checked)
       }
-      replay(Layout.segment(dir, s), i == live.size() - 1);
       expected = s + 1;
     }
-    long next = Math.max(expected, Math.max(base, 1));
-    return new Result(table, next);
+    long last = live.isEmpty() ? first - 1 : live.get(live.size() - 1);
+    Manifest.State state = new Manifest.State(base, first, last);
+    LOG.info("kv store in {} has no manifest; adopting {}", dir, state);
+    return state;
   }
 
   /** Loads the newest readable snapshot and returns the first segment it does not cover. */

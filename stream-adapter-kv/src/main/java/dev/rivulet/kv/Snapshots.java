@@ -3,56 +3,41 @@ package dev.rivulet.kv;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.GroupTable;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
  * Snapshot files: a header record naming the first log segment not included, one record per group
  * (name, seq, timestamp, items in list order, emptied groups included so seq never goes backwards)
- * and an end record with the group count. Written to a temp file, forced, then renamed atomically.
+ * and an end record with the group count. Written through {@link Layout#replaceAtomically}.
  */
 final class Snapshots {
   private Snapshots() {}
 
   static void write(Path dir, long segment, List<GroupSnapshot> groups) throws IOException {
-    Path tmp = Layout.snapshotTemp(dir, segment);
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-      out.write(new Records.Payload().b(Records.SNAP_HEADER).l(segment).framed());
-      for (GroupSnapshot g : groups) {
-        Records.Payload p =
-            new Records.Payload()
-                .b(Records.SNAP_GROUP)
-                .s(g.group().stream())
-                .s(g.group().group())
-                .l(g.seq())
-                .l(g.timestamp())
-                .i(g.items().size());
-        for (GroupSnapshot.Item item : g.items()) {
-          p.s(item.id()).bytes(Records.json(item.value()));
-        }
-        out.write(p.framed());
-      }
-      out.write(new Records.Payload().b(Records.SNAP_END).l(groups.size()).framed());
-      out.flush();
-      ch.force(true);
-    }
-    Files.move(tmp, Layout.snapshot(dir, segment), StandardCopyOption.ATOMIC_MOVE);
-    Layout.syncDirectory(dir);
+    Layout.replaceAtomically(
+        Layout.snapshot(dir, segment),
+        out -> {
+          out.write(new Records.Payload().b(Records.SNAP_HEADER).l(segment).framed());
+          for (GroupSnapshot g : groups) {
+            Records.Payload p =
+                new Records.Payload()
+                    .b(Records.SNAP_GROUP)
+                    .s(g.group().stream())
+                    .s(g.group().group())
+                    .l(g.seq())
+                    .l(g.timestamp())
+                    .i(g.items().size());
+            for (GroupSnapshot.Item item : g.items()) {
+              p.s(item.id()).bytes(Records.json(item.value()));
+            }
+            out.write(p.framed());
+          }
+          out.write(new Records.Payload().b(Records.SNAP_END).l(groups.size()).framed());
+        });
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.rivulet.kv;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -21,12 +22,22 @@ import org.slf4j.LoggerFactory;
  * wait; one I/O thread ({@code rivulet-kv-wal}) writes everything buffered with one {@code write}
  * and, with {@link KvAdapter.Fsync#ALWAYS}, one {@code force(false)} (fdatasync) for the whole
  * batch, then wakes the writers. All file I/O happens on that thread, so an interrupted writer can
- * never close the channel. Any I/O failure poisons the log: every waiting and later write fails.
+ * never close the channel.
+ *
+ * <p>A batch whose write or force fails (a full disk, an I/O error) fails as a whole: each of its
+ * writers gets the error and the file is cut back to the end of the last good batch, so no torn or
+ * unacknowledged record stays in it. For {@link #RETRY_AFTER_NANOS} after that, new writes fail at
+ * once; the next write after it first repairs the log (cut back, force) and then goes on, so the
+ * log recovers by itself once the cause is gone. Acknowledged records are never cut.
  */
 final class Wal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
 
+  /** After a failed write, later writes fail at once for this long before the log retries. */
+  static final long RETRY_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final Path dir;
+  private final Manifest manifest;
   private final KvAdapter.Fsync mode;
   private final long batchNanos;
   private final long segmentSize;
@@ -39,27 +50,25 @@ final class Wal implements AutoCloseable {
   // guarded by lock
   private Buf pending = new Buf();
   private Buf spare = new Buf();
-  private List<Thread> pendingWaiters = new ArrayList<>();
-  private List<Thread> spareWaiters = new ArrayList<>();
-  private long appended;
-  // written under lock by the I/O thread; writers poll them without the lock while parked
-  private volatile long written;
-  private volatile long durable;
-  private volatile IOException failure;
-  private volatile boolean finished;
+  private List<Waiter> pendingWaiters = new ArrayList<>();
+  private List<Waiter> spareWaiters = new ArrayList<>();
   private boolean closing;
-
-  /** The writers of the batch being written (I/O thread only). */
-  private List<Thread> inFlightWaiters = List.of();
-
+  private boolean finished;
+  private IOException failure; // the last failed write while the log is not repaired, else null
+  private long retryAt; // System.nanoTime() from which writes are tried again after a failure
   private long rollsRequested;
   private long rollsDone;
   private long rolledTo;
+  private long rollFailedTicket;
+  private IOException rollFailure;
 
   // owned by the I/O thread
+  private List<Waiter> inFlight = List.of();
   private FileChannel channel;
   private long segment;
-  private long segmentBytes;
+  private long segmentBytes; // the end of the last good batch in the current segment
+  private boolean broken; // bytes past segmentBytes may be in the file
+  private boolean unforced; // BATCH / OFF: good bytes not yet forced
   private long lastForce = System.nanoTime();
 
   private final AtomicLong bytesSinceSnapshot = new AtomicLong();
@@ -68,7 +77,7 @@ final class Wal implements AutoCloseable {
 
   Wal(
       Path dir,
-      long firstSegment,
+      Manifest manifest,
       KvAdapter.Fsync mode,
       long batchNanos,
       long segmentSize,
@@ -76,56 +85,61 @@ final class Wal implements AutoCloseable {
       Runnable compactionHint)
       throws IOException {
     this.dir = dir;
+    this.manifest = manifest;
     this.mode = mode;
     this.batchNanos = batchNanos;
     this.segmentSize = segmentSize;
     this.compactionThreshold = compactionThreshold;
     this.compactionHint = compactionHint;
-    this.segment = firstSegment;
-    this.channel =
-        FileChannel.open(
-            Layout.segment(dir, firstSegment),
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE);
-    Layout.syncDirectory(dir);
+    this.segment = manifest.state().nextSegment();
+    this.channel = createSegment(segment);
     this.thread = new Thread(this::run, "rivulet-kv-wal");
     thread.setDaemon(true);
     thread.start();
   }
 
+  /** A writer waiting for its record. */
+  private static final class Waiter {
+    final Thread thread = Thread.currentThread();
+    volatile boolean done;
+    volatile IOException error;
+  }
+
   /**
    * Appends one framed record and returns once it is written (and, with {@code ALWAYS}, durable).
    *
-   * @throws IOException when it could not be persisted; nothing of it was acknowledged
+   * @throws IOException when it could not be persisted; nothing of it was acknowledged and nothing
+   *     of it stays in the log
    */
   void write(byte[] record) throws IOException {
-    long lsn;
+    Waiter me = new Waiter();
     lock.lock();
     try {
-      if (failure != null) {
-        throw new IOException("the log failed earlier: " + failure.getMessage(), failure);
-      }
-      if (closing) {
+      if (closing || finished) {
         throw new IOException("the store is closed");
       }
+      if (failure != null && System.nanoTime() - retryAt < 0) {
+        throw new IOException(
+            "the kv log failed to write moments ago ("
+                + failure.getMessage()
+                + "); writes fail at once for "
+                + TimeUnit.NANOSECONDS.toMillis(RETRY_AFTER_NANOS)
+                + " ms, then the log retries",
+            failure);
+      }
       pending.add(record);
-      appended += record.length;
-      lsn = appended;
-      pendingWaiters.add(Thread.currentThread());
+      pendingWaiters.add(me);
       work.signal();
     } finally {
       lock.unlock();
     }
     // Park until the I/O thread unparks this batch's writers: no lock convoy on wake-up.
-    while ((mode == KvAdapter.Fsync.ALWAYS ? durable : written) < lsn) {
-      IOException failed = failure;
-      if (failed != null) {
-        throw new IOException(failed.getMessage(), failed);
-      }
-      if (finished) {
-        throw new IOException("the store was closed before the write completed");
-      }
+    while (!me.done) {
       LockSupport.park(this);
+    }
+    IOException failed = me.error;
+    if (failed != null) {
+      throw new IOException(failed.getMessage(), failed);
     }
   }
 
@@ -136,16 +150,21 @@ final class Wal implements AutoCloseable {
   long rollForSnapshot() throws IOException, InterruptedException {
     lock.lock();
     try {
+      if (closing || finished) {
+        throw new IOException("the store is closed");
+      }
       long ticket = ++rollsRequested;
       work.signal();
       while (rollsDone < ticket) {
-        if (failure != null) {
-          throw new IOException(failure.getMessage(), failure);
-        }
         if (finished) {
           throw new IOException("the store is closed");
         }
         done.await();
+      }
+      if (rollFailedTicket == ticket) {
+        throw new IOException(
+            "could not switch the kv log to a new segment: " + rollFailure.getMessage(),
+            rollFailure);
       }
       return rolledTo;
     } finally {
@@ -183,37 +202,37 @@ final class Wal implements AutoCloseable {
   private void run() {
     try {
       loop();
-    } catch (IOException | RuntimeException e) {
-      IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
-      LOG.error("kv log in {} failed; no further writes are accepted", dir, e);
-      List<Thread> waiting;
+    } catch (RuntimeException | Error e) {
+      LOG.error("kv log thread in {} failed; no further writes are accepted", dir, e);
+      IOException io = new IOException("the kv log thread failed: " + e, e);
+      List<Waiter> waiting = new ArrayList<>(inFlight);
       lock.lock();
       try {
-        failure = io;
         finished = true;
+        rollFailure = io;
+        rollFailedTicket = rollsRequested;
+        rollsDone = rollsRequested;
         done.signalAll();
-        waiting = new ArrayList<>(pendingWaiters);
+        waiting.addAll(pendingWaiters);
+        pendingWaiters.clear();
       } finally {
         lock.unlock();
       }
-      waiting.addAll(inFlightWaiters);
-      waiting.forEach(LockSupport::unpark);
-      closeQuietly();
+      complete(waiting, io);
     }
+    closeQuietly(channel);
   }
 
-  private void loop() throws IOException {
+  private void loop() {
     while (true) {
       Buf batch;
-      long batchEnd;
-      boolean roll;
+      long rollTicket;
       boolean closeNow;
-      boolean drained;
       lock.lock();
       try {
-        while (pending.size == 0 && rollsRequested == rollsDone && !closing && !batchForceDue()) {
-          if (mode == KvAdapter.Fsync.BATCH && written > durable) {
-            work.awaitNanos(Math.max(1, batchNanos - (System.nanoTime() - lastForce)));
+        while (pending.size == 0 && rollsRequested == rollsDone && !closing && !forceDue()) {
+          if (mode == KvAdapter.Fsync.BATCH && unforced) {
+            work.awaitNanos(Math.max(1, nextForceAt() - System.nanoTime()));
           } else {
             work.awaitUninterruptibly();
           }
@@ -221,124 +240,217 @@ final class Wal implements AutoCloseable {
         batch = pending;
         pending = spare;
         spare = null;
-        inFlightWaiters = pendingWaiters;
+        inFlight = pendingWaiters;
         pendingWaiters = spareWaiters;
         spareWaiters = null;
-        batchEnd = appended;
-        roll = rollsRequested != rollsDone;
+        rollTicket = rollsRequested != rollsDone ? rollsRequested : 0;
         closeNow = closing;
       } catch (InterruptedException e) {
-        throw new IOException("kv log thread interrupted", e);
+        continue; // nobody interrupts this thread; the flag is cleared, wait again
       } finally {
         lock.unlock();
       }
-      if (batch.size > 0) {
-        if (segmentBytes > 0 && segmentBytes + batch.size > segmentSize) {
-          rollSegment();
-        }
-        ByteBuffer buf = ByteBuffer.wrap(batch.bytes, 0, batch.size);
-        while (buf.hasRemaining()) {
-          channel.write(buf);
-        }
-        segmentBytes += batch.size;
+      IOException error = null;
+      try {
+        writeBatch(batch, closeNow || rollTicket > 0);
+      } catch (IOException e) {
+        error = e;
+        failed(e);
       }
-      boolean force =
-          closeNow
-              || roll
-              || (mode == KvAdapter.Fsync.ALWAYS && batch.size > 0)
-              || batchForceDueUnlocked(batchEnd);
-      if (force) {
-        channel.force(false);
-        lastForce = System.nanoTime();
-      }
+      IOException rollError = error;
       long newSegment = -1;
-      if (roll) {
+      if (rollTicket > 0 && error == null) {
         long start = System.nanoTime();
-        newSegment = rollSegment();
-        maxRollNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
-        bytesSinceSnapshot.set(0);
-      } else if (bytesSinceSnapshot.addAndGet(batch.size) > compactionThreshold) {
+        try {
+          newSegment = rollSegment();
+          maxRollNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+          bytesSinceSnapshot.set(0);
+        } catch (IOException e) {
+          rollError = e; // the current segment is intact: only the roll failed
+        }
+      } else if (error == null && bytesSinceSnapshot.addAndGet(batch.size) > compactionThreshold) {
         compactionHint.run();
       }
+      List<Waiter> woken = inFlight;
+      inFlight = List.of();
+      complete(woken, error);
+      woken.clear();
+      boolean drained;
       lock.lock();
       try {
-        written = batchEnd;
-        if (force) {
-          durable = batchEnd;
+        if (error != null) {
+          failure = error;
+          retryAt = System.nanoTime() + RETRY_AFTER_NANOS;
+        } else if (failure != null) {
+          failure = null;
+          LOG.info("kv log {} repaired: writes go on", Layout.segment(dir, segment));
         }
-        if (roll) {
+        if (rollTicket > 0) {
+          rollsDone = rollTicket;
           rolledTo = newSegment;
-          rollsDone = rollsRequested;
+          if (rollError != null) {
+            rollFailure = rollError;
+            rollFailedTicket = rollTicket;
+          }
         }
         batch.size = 0;
         spare = batch;
+        spareWaiters = woken;
         drained = closeNow && pending.size == 0;
         if (drained) {
           finished = true;
         }
-        if (roll || drained) {
+        if (rollTicket > 0 || drained) {
           done.signalAll(); // only snapshot rolls wait on the condition; writers are unparked
         }
       } finally {
         lock.unlock();
       }
-      List<Thread> woken = inFlightWaiters;
-      woken.forEach(LockSupport::unpark);
-      woken.clear();
-      inFlightWaiters = List.of();
-      lock.lock();
-      try {
-        spareWaiters = woken;
-      } finally {
-        lock.unlock();
-      }
       if (drained) {
-        break;
+        return;
       }
     }
-    channel.close();
+  }
+
+  /**
+   * Repairs the log if a batch failed before, writes the batch and forces it per the fsync mode (or
+   * always, with {@code forceAll}). Only on success does the batch count as good.
+   */
+  private void writeBatch(Buf batch, boolean forceAll) throws IOException {
+    if (broken) {
+      repair();
+    }
+    if (batch.size > 0) {
+      if (segmentBytes > 0 && segmentBytes + batch.size > segmentSize) {
+        rollSegment();
+      }
+      ByteBuffer buf = ByteBuffer.wrap(batch.bytes, 0, batch.size);
+      broken = true; // until the batch is complete (and forced when the mode asks for it)
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
+    }
+    boolean force =
+        forceAll
+            || (mode == KvAdapter.Fsync.ALWAYS && batch.size > 0)
+            || (mode == KvAdapter.Fsync.BATCH
+                && (unforced || batch.size > 0)
+                && System.nanoTime() - lastForce >= batchNanos);
+    if (force) {
+      channel.force(false);
+      lastForce = System.nanoTime();
+    }
+    segmentBytes += batch.size;
+    broken = false;
+    unforced = !force && (unforced || batch.size > 0);
+  }
+
+  /** A batch failed: log it and cut the file back now if possible (else before the next write). */
+  private void failed(IOException e) {
+    if (failureLogged()) {
+      LOG.debug("kv log {} still cannot write: {}", Layout.segment(dir, segment), e.toString());
+    } else {
+      LOG.error(
+          "kv log {} could not write a batch; its writers get the error, writes fail at once for"
+              + " {} ms, then the log retries",
+          Layout.segment(dir, segment),
+          TimeUnit.NANOSECONDS.toMillis(RETRY_AFTER_NANOS),
+          e);
+    }
+    broken = true;
+    try {
+      repair();
+    } catch (IOException again) {
+      LOG.debug("kv log {} cannot be cut back yet: {}", Layout.segment(dir, segment), again);
+    }
+  }
+
+  private boolean failureLogged() {
+    lock.lock();
+    try {
+      return failure != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Cuts the current segment back to the end of the last good batch, durably. */
+  private void repair() throws IOException {
+    channel.truncate(segmentBytes);
+    channel.position(segmentBytes);
+    channel.force(true); // the new length too: no cut record may come back after a crash
+    broken = false;
+    LOG.debug(
+        "kv log {} cut back to byte offset {} (the end of the last good write)",
+        Layout.segment(dir, segment),
+        segmentBytes);
   }
 
   /** Caller holds the lock. */
-  private boolean batchForceDue() {
-    return mode == KvAdapter.Fsync.BATCH
-        && written > durable
-        && System.nanoTime() - lastForce >= batchNanos;
+  private boolean forceDue() {
+    return mode == KvAdapter.Fsync.BATCH && unforced && System.nanoTime() - nextForceAt() >= 0;
   }
 
-  /** Called by the I/O thread, the only writer of {@code durable}. */
-  private boolean batchForceDueUnlocked(long batchEnd) {
-    return mode == KvAdapter.Fsync.BATCH
-        && batchEnd > durable
-        && System.nanoTime() - lastForce >= batchNanos;
+  /** Caller holds the lock: after a failure the next try waits for the retry time. */
+  private long nextForceAt() {
+    long due = lastForce + batchNanos;
+    return failure != null && retryAt - due > 0 ? retryAt : due;
   }
 
   /** Forces the current segment, starts the next one and returns its number. */
   private long rollSegment() throws IOException {
     channel.force(false);
     long next = segment + 1;
-    FileChannel fresh =
-        FileChannel.open(
-            Layout.segment(dir, next), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    Layout.syncDirectory(dir);
-    channel.close();
+    FileChannel fresh = createSegment(next);
+    closeQuietly(channel);
     channel = fresh;
     segment = next;
     segmentBytes = 0;
-    lock.lock();
-    try {
-      durable = Math.max(durable, written);
-    } finally {
-      lock.unlock();
-    }
+    unforced = false;
     return next;
   }
 
-  private void closeQuietly() {
+  /**
+   * Creates segment {@code n} and records it in the manifest before anything is written to it. A
+   * segment above the manifest's last one never holds data, so a file left by a failed attempt is
+   * reused; on failure the new file is removed again.
+   */
+  private FileChannel createSegment(long n) throws IOException {
+    Path file = Layout.segment(dir, n);
+    FileChannel fresh =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
     try {
-      channel.close();
+      Layout.syncDirectory(dir);
+      manifest.segmentAdded(n);
+      return fresh;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(fresh);
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static void complete(List<Waiter> waiters, IOException error) {
+    for (Waiter w : waiters) {
+      w.error = error;
+      w.done = true;
+      LockSupport.unpark(w.thread);
+    }
+  }
+
+  private void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
     } catch (IOException e) {
-      LOG.warn("closing {} failed", Layout.segment(dir, segment), e);
+      LOG.warn("closing a log segment in {} failed", dir, e);
     }
   }
 

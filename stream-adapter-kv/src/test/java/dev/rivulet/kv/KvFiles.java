@@ -110,7 +110,7 @@ final class KvFiles {
     }
   }
 
-  private static int run(String... command) throws Exception {
+  static int run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

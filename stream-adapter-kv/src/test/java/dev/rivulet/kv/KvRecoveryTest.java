@@ -342,6 +342,36 @@ class KvRecoveryTest {
   }
 
   @Test
+  void aLogThatFailedToWriteRepairsItselfOnceTheCauseIsGoneWithoutAReopen() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        KvFiles.runningAsRoot(), "needs chattr: an open file stays writable for non-root owners");
+    Path dir = tmp.resolve("db");
+    try (StorageAdapter store = open(dir)) {
+      store.set(G, "i", IntNode.valueOf(1), IGNORE);
+      Path segment = KvFiles.segments(dir).get(KvFiles.segments(dir).size() - 1);
+      KvFiles.makeReadOnly(segment);
+      try {
+        assertThatThrownBy(() -> store.set(G, "i", IntNode.valueOf(2), IGNORE))
+            .isInstanceOf(StreamException.class)
+            .extracting(e -> ((StreamException) e).code())
+            .isEqualTo("STREAM_SET_ERROR");
+      } finally {
+        KvFiles.makeWritable(segment);
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .pollInterval(java.time.Duration.ofMillis(20))
+          .ignoreExceptionsInstanceOf(StreamException.class)
+          .until(() -> store.set(G, "i", IntNode.valueOf(3), IGNORE).seq() == 2);
+      assertThat(store.set(G, "j", IntNode.valueOf(4), IGNORE).seq()).isEqualTo(3);
+    }
+    try (StorageAdapter store = open(dir)) {
+      assertThat(store.get(G, "i")).isEqualTo(IntNode.valueOf(3));
+      assertThat(store.snapshot(G).seq()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void closeFlushesEverythingInEveryFsyncMode() {
     for (KvAdapter.Fsync mode : KvAdapter.Fsync.values()) {
       Path dir = tmp.resolve("mode-" + mode);
@@ -384,6 +414,7 @@ class KvRecoveryTest {
         .allMatch(
             n ->
                 n.equals(Layout.LOCK)
+                    || n.equals(Layout.MANIFEST)
                     || Layout.segmentNumber(n) >= 0
                     || Layout.snapshotNumber(n) >= 0);
     assertThat(tmp.resolve("etc")).doesNotExist();

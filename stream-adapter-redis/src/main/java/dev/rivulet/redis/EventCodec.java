@@ -1,13 +1,15 @@
 package dev.rivulet.redis;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamEvent;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
+import java.io.IOException;
 
 /**
  * The private wire form of events on a group's channel: {@code "<seq> <ts> <kind> <item><data>"},
@@ -17,7 +19,7 @@ import dev.rivulet.spi.Notice;
  * itself is only built by the receivers.
  */
 final class EventCodec {
-  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  static final ObjectMapper MAPPER = Json.MAPPER;
 
   private EventCodec() {}
 
@@ -55,7 +57,13 @@ final class EventCodec {
   }
 
   static JsonNode parse(String text) throws JsonProcessingException {
-    return MAPPER.readTree(text);
+    try {
+      return Json.read(text);
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
   }
 
   /** Decodes a channel message of {@code group}. */

@@ -23,8 +23,7 @@ final class BuiltInFunctions {
           Inputs in = Inputs.of("stream::set", input);
           GroupKey group = group(in);
           String item = in.name("item_id");
-          // the caller keeps its input tree: the store gets its own copy
-          return core.set(group, item, in.required("data").deepCopy()).toJson();
+          return core.set(group, item, in.required("data")).toJson();
         });
     map.put(
         "stream::get",
@@ -71,7 +70,7 @@ final class BuiltInFunctions {
           Inputs in = Inputs.of("stream::send", input);
           GroupKey group = group(in);
           String type = in.string("type");
-          JsonNode data = in.required("data").deepCopy();
+          JsonNode data = in.required("data");
           core.send(group, in.optionalName("id"), type, data);
           return NullNode.getInstance();
         });

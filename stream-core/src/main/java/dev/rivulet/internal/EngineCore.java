@@ -22,6 +22,7 @@ import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,20 +49,43 @@ public final class EngineCore implements AutoCloseable {
   private final EventHub hub;
   private final Overrides overrides;
   private final Map<String, StreamFunction> builtIns;
+  private final ValueLimits limits;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Default of {@code maxItemBytes}: the serialized JSON of one item value, in bytes. */
+  public static final int DEFAULT_MAX_ITEM_BYTES = ValueLimits.DEFAULT_MAX_ITEM_BYTES;
+
+  /** Default and hard maximum of {@code maxValueDepth}. */
+  public static final int MAX_VALUE_DEPTH = ValueLimits.MAX_VALUE_DEPTH;
 
   /**
    * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
+   * @param lanes the bounds of the trigger and subscriber lanes
+   * @param maxItemBytes bound of an item value's serialized JSON (and of a send's data), ≥ 1
+   * @param maxValueDepth bound of a value's nesting, 1..{@link #MAX_VALUE_DEPTH}
    */
-  public EngineCore(StorageAdapter storage, Executor executor, ExecutorService ownedExecutor) {
+  public EngineCore(
+      StorageAdapter storage,
+      Executor executor,
+      ExecutorService ownedExecutor,
+      LaneLimits lanes,
+      int maxItemBytes,
+      int maxValueDepth) {
+    this.limits = new ValueLimits(maxItemBytes, maxValueDepth);
     this.storage = storage;
     this.transport = storage.transport();
     this.ownedExecutor = ownedExecutor;
     this.builtIns = BuiltInFunctions.of(this);
     this.functions = new FunctionTable(builtIns.keySet());
     this.overrides = new Overrides(functions);
-    this.triggers = new TriggerTable(executor, this::invoke);
-    this.hub = new EventHub(executor, transport, this::snapshot, storage::eventsSince);
+    this.triggers = new TriggerTable(executor, lanes.triggerQueueLimit(), this::invoke);
+    this.hub =
+        new EventHub(
+            executor,
+            lanes.subscriberQueueLimit(),
+            transport,
+            this::snapshot,
+            storage::eventsSince);
     transport.start(hub);
   }
 
@@ -96,9 +120,12 @@ public final class EngineCore implements AutoCloseable {
 
   // ---- the eight stream functions, typed ----
 
+  /** Stores a copy of {@code data} (null = JSON null) once it passed the value limits. */
   public SetResult set(GroupKey group, String item, JsonNode data) {
     checkOpen();
     JsonNode value = data == null ? NullNode.getInstance() : data;
+    limits.check("the data of stream::set", value);
+    value = value.deepCopy(); // the caller keeps its tree; the store gets its own
     StreamFunction override = overrides.find("set", group.stream());
     if (override != null) {
       SetResult result = overrides.set(override, group, item, value);
@@ -161,6 +188,31 @@ public final class EngineCore implements AutoCloseable {
     }
   }
 
+  /**
+   * The group's items by id in list order. Refused for a stream whose {@code stream::list} is
+   * overridden: override functions return values without ids.
+   */
+  public Map<String, JsonNode> items(GroupKey group) {
+    checkOpen();
+    if (overrides.find("list", group.stream()) != null) {
+      throw new StreamException(
+          StreamException.INVALID_ARGUMENT,
+          "Stream "
+              + group.stream()
+              + " is listed by an override function, which returns values without item ids;"
+              + " use list() instead of items()");
+    }
+    GroupSnapshot snap;
+    try {
+      snap = storage.snapshot(group);
+    } catch (RuntimeException e) {
+      throw Failures.storage("STREAM_GET_GROUP_ERROR", "get group", e);
+    }
+    Map<String, JsonNode> items = new LinkedHashMap<>();
+    snap.items().forEach(i -> items.put(i.id(), i.value()));
+    return Collections.unmodifiableMap(items);
+  }
+
   public List<String> listGroups(String stream) {
     checkOpen();
     StreamFunction override = overrides.find("list_groups", stream);
@@ -187,10 +239,12 @@ public final class EngineCore implements AutoCloseable {
     }
   }
 
-  /** Emits a custom event to the group's subscribers and {@code stream} triggers. */
+  /** Emits a copy of {@code data} to the group's subscribers and {@code stream} triggers. */
   public void send(GroupKey group, String itemFilter, String type, JsonNode data) {
     checkOpen();
-    JsonNode payload = data == null ? NullNode.getInstance() : data;
+    JsonNode checked = data == null ? NullNode.getInstance() : data;
+    limits.check("the data of stream::send", checked);
+    JsonNode payload = checked.deepCopy();
     try {
       Notice notice = new Notice(StreamEvent.Kind.EVENT, type, payload);
       storage.send(
@@ -221,9 +275,15 @@ public final class EngineCore implements AutoCloseable {
               item,
               current -> {
                 applied[0] = UpdateApplier.apply(current, copy);
+                // refused here, inside the store's critical section: nothing is written or emitted
+                limits.check("the new value of stream::update", applied[0].newValue());
                 return applied[0].newValue();
               },
               this::publishChange);
+    } catch (StreamException e) {
+      throw ValueLimits.isRefusal(e)
+          ? e
+          : Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
     } catch (RuntimeException e) {
       throw Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
     }
@@ -279,6 +339,11 @@ public final class EngineCore implements AutoCloseable {
 
   public long listenerFailures() {
     return hub.listenerFailures();
+  }
+
+  /** How often subscribers of a group fell behind their bound and were re-synchronized. */
+  public long subscriberOverflows() {
+    return hub.overflows();
   }
 
   // ---- events ----

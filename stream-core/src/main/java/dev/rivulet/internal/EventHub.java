@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * whose {@code seq} is above the snapshot's. Each subscription checks that {@code seq} advances by
  * exactly one; on a gap (a transport lost events) it replays the missed events from the store's
  * history when it still holds them, else takes a fresh snapshot, and tells the listener which.
+ *
+ * <p>Bounded: a group's lane queues at most {@code limit} tasks (events and hand-overs). When a
+ * slow listener lets it fill up, the queued tasks are dropped and every subscription of the group
+ * is re-synchronized with a fresh snapshot ({@code resync = true}), then goes on live; likewise a
+ * subscription whose start buffer reaches {@code limit} events starts from a fresh snapshot.
  */
 final class EventHub implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
@@ -46,18 +51,26 @@ final class EventHub implements EventSink {
   private final BiFunction<GroupKey, String, Snapshot> snapshots;
   private final BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history;
   private final AtomicLong listenerFailures = new AtomicLong();
+  private final AtomicLong overflows = new AtomicLong();
+  private final Throttle overflowWarnings = new Throttle(10, TimeUnit.SECONDS);
+  private final int limit;
 
   /**
+   * @param limit pending tasks per group lane, and buffered events per starting subscription
    * @param snapshots takes the current snapshot of a group (item null) or of one item
    * @param history the group's events after a seq, when still held
    */
   EventHub(
       Executor executor,
+      int limit,
       EventTransport transport,
       BiFunction<GroupKey, String, Snapshot> snapshots,
       BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history) {
     this.executor = executor;
-    this.lanes = new KeyedSerialExecutor<>(executor);
+    this.limit = limit;
+    this.lanes =
+        new KeyedSerialExecutor<>(
+            executor, limit, KeyedSerialExecutor.replaceWith(this::overflowTask));
     this.transport = transport;
     this.snapshots = snapshots;
     this.history = history;
@@ -83,10 +96,10 @@ final class EventHub implements EventSink {
       Optional<List<StreamEvent>> missed =
           since == null ? Optional.empty() : history.apply(group, since);
       if (missed.isPresent()) {
-        lanes.execute(group, () -> sub.resume(since, missed.get()));
+        execute(group, () -> sub.begin(() -> sub.resume(since, missed.get())));
       } else {
         Snapshot snapshot = snapshots.apply(group, itemId);
-        lanes.execute(group, () -> sub.start(snapshot, false));
+        execute(group, () -> sub.begin(() -> sub.start(snapshot, false)));
       }
     } catch (RuntimeException e) {
       sub.close();
@@ -104,16 +117,50 @@ final class EventHub implements EventSink {
     return listenerFailures.get();
   }
 
+  /** How often a full lane or start buffer made subscriptions re-synchronize. */
+  long overflows() {
+    return overflows.get();
+  }
+
   @Override
   public void event(StreamEvent event) {
     if (groups.containsKey(event.group())) {
-      lanes.execute(event.group(), () -> deliver(event));
+      execute(event.group(), () -> deliver(event));
     }
+  }
+
+  /** Queues a task on the group's lane; a full lane is replaced by {@link #overflowTask}. */
+  private void execute(GroupKey group, Runnable task) {
+    if (lanes.execute(group, task) > 0) {
+      overflowed(group);
+    }
+  }
+
+  private void overflowed(GroupKey group) {
+    long count = overflows.incrementAndGet();
+    if (overflowWarnings.ready()) {
+      LOG.warn(
+          "subscribers of {} fell more than {} events behind: re-synchronizing them with a"
+              + " snapshot ({} times so far)",
+          group,
+          limit,
+          count);
+    }
+  }
+
+  /** Stands for the dropped tasks of a full lane: every subscription re-snapshots. */
+  private Runnable overflowTask(GroupKey group) {
+    return () -> {
+      for (Sub sub : subscribers(group)) {
+        sub.snapshotDue = true;
+        sub.resync();
+      }
+    };
   }
 
   @Override
   public void lost(GroupKey group) {
-    lanes.execute(
+    execute(
         group,
         () -> {
           for (Sub sub : subscribers(group)) {
@@ -152,9 +199,15 @@ final class EventHub implements EventSink {
     final String itemId;
     final StreamListener listener;
     final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Events seen before the first callback; null once started. */
     List<StreamEvent> pending = new ArrayList<>();
+
     long lastSeq;
     int failedResyncs;
+
+    /** Events were dropped (full lane or buffer): the next (re)start takes a fresh snapshot. */
+    boolean snapshotDue;
 
     Sub(GroupKey group, String itemId, StreamListener listener) {
       this.group = group;
@@ -162,11 +215,24 @@ final class EventHub implements EventSink {
       this.listener = listener;
     }
 
+    /** The first hand-over queued by subscribe; skipped when an overflow already started it. */
+    void begin(Runnable handOver) {
+      if (closed.get() || pending == null) {
+        return;
+      }
+      if (snapshotDue) {
+        resync();
+      } else {
+        handOver.run();
+      }
+    }
+
     void start(Snapshot snapshot, boolean resync) {
       if (closed.get()) {
         return;
       }
       lastSeq = snapshot.seq();
+      snapshotDue = false;
       List<StreamEvent> buffered = pending;
       pending = null;
       call(() -> listener.onSnapshot(snapshot, resync));
@@ -190,11 +256,17 @@ final class EventHub implements EventSink {
     }
 
     void offer(StreamEvent event) {
-      if (closed.get()) {
-        return;
+      if (closed.get() || snapshotDue) {
+        return; // a snapshot taken later includes it
       }
       if (pending != null) {
-        pending.add(event);
+        if (pending.size() >= limit) {
+          pending.clear();
+          snapshotDue = true;
+          overflowed(group);
+        } else {
+          pending.add(event);
+        }
         return;
       }
       long seq = event.seq();
@@ -214,17 +286,28 @@ final class EventHub implements EventSink {
       }
     }
 
+    /**
+     * Catches up after lost events: replays them from the history, or, when it does not hold them
+     * or {@link #snapshotDue}, starts again from a fresh snapshot ({@code resync} true, false for a
+     * subscription that had not started yet).
+     */
     void resync() {
-      if (closed.get() || pending != null) {
+      if (closed.get() || (pending != null && !snapshotDue)) {
         return;
       }
       try {
-        Optional<List<StreamEvent>> missed = history.apply(group, lastSeq);
+        Optional<List<StreamEvent>> missed =
+            snapshotDue ? Optional.empty() : history.apply(group, lastSeq);
         if (missed.isPresent()) {
           failedResyncs = 0;
           resume(lastSeq, missed.get()); // the store still holds what was missed: replay it
         } else {
-          start(snapshots.apply(group, itemId), true);
+          boolean started = pending == null;
+          Snapshot snapshot = snapshots.apply(group, itemId);
+          if (!started) {
+            pending.clear(); // all included in the fresh snapshot
+          }
+          start(snapshot, started);
           failedResyncs = 0;
         }
       } catch (RuntimeException e) {
@@ -233,7 +316,7 @@ final class EventHub implements EventSink {
         LOG.warn(
             "could not re-synchronize a subscription of {}; retrying in {} ms", group, delay, e);
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor)
-            .execute(() -> lanes.execute(group, this::retryResync));
+            .execute(() -> execute(group, this::retryResync));
       }
     }
 

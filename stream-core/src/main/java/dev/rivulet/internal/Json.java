@@ -1,36 +1,91 @@
 package dev.rivulet.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.spi.GroupKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The one Jackson configuration of Rivulet: exact integers, key order as written. */
+/**
+ * The one Jackson configuration of Rivulet: exact integers, key order as written, numbers within
+ * the double range, values nested up to {@link #MAX_VALUE_DEPTH} inside the messages that carry
+ * them.
+ */
 public final class Json {
-  /** Shared, thread-safe mapper. Integers beyond 64 bits become {@code BigIntegerNode}. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  /** Deepest nesting of an item value (containers counted: a scalar is 0, {@code []} is 1). */
+  public static final int MAX_VALUE_DEPTH = 1000;
+
+  /**
+   * Nesting the mapper allows: a value of {@link #MAX_VALUE_DEPTH} plus the wrappers around it
+   * (function inputs and results, event and sync messages, log records).
+   */
+  public static final int MAX_DOCUMENT_DEPTH = MAX_VALUE_DEPTH + 16;
+
+  /**
+   * Shared, thread-safe mapper. Integers beyond 64 bits become {@code BigIntegerNode}. Read input
+   * with {@link #read}, which also refuses numbers outside the double range.
+   */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_DOCUMENT_DEPTH).build())
+                  .streamWriteConstraints(
+                      StreamWriteConstraints.builder().maxNestingDepth(MAX_DOCUMENT_DEPTH).build())
+                  .build())
+          .build();
+
+  /** {@link #MAPPER}'s tree reader that refuses numbers a double cannot hold. */
+  private static final ObjectReader READER = MAPPER.reader().with(new FiniteNodeFactory());
 
   private Json() {}
 
-  /** Parses UTF-8 JSON bytes. */
+  /**
+   * Reads a JSON document (null for an empty input): malformed JSON, too deep a nesting and numbers
+   * outside the double range are all an {@link IOException}.
+   */
+  public static JsonNode read(byte[] bytes) throws IOException {
+    try {
+      return READER.readTree(bytes);
+    } catch (NumberOutOfRange e) {
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
+  }
+
+  /** Like {@link #read(byte[])} for text. */
+  public static JsonNode read(String text) throws IOException {
+    try {
+      return READER.readTree(text);
+    } catch (NumberOutOfRange e) {
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
+  }
+
+  /** Parses UTF-8 JSON bytes; see {@link #read(byte[])}. */
   public static JsonNode parse(byte[] bytes) {
     try {
-      return MAPPER.readTree(bytes);
+      return read(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Parses JSON text. */
+  /** Parses JSON text; see {@link #read(byte[])}. */
   public static JsonNode parse(String text) {
     try {
-      return MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
+      return read(text);
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
@@ -50,6 +105,40 @@ public final class Json {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON number {@link #read} saw as an infinite double. */
+  public static final class NumberOutOfRange extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    NumberOutOfRange(double value) {
+      super("number out of range: " + value + " (JSON numbers must fit a double)");
+    }
+  }
+
+  /** Builds the tree with exact integers and refuses numbers a double cannot hold. */
+  private static final class FiniteNodeFactory extends JsonNodeFactory {
+    private static final long serialVersionUID = 1L;
+
+    FiniteNodeFactory() {
+      super(false);
+    }
+
+    @Override
+    public NumericNode numberNode(double v) {
+      if (!Double.isFinite(v)) {
+        throw new NumberOutOfRange(v);
+      }
+      return super.numberNode(v);
+    }
+
+    @Override
+    public NumericNode numberNode(float v) {
+      if (!Float.isFinite(v)) {
+        throw new NumberOutOfRange(v);
+      }
+      return super.numberNode(v);
     }
   }
 

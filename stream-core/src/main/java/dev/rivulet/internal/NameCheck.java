@@ -6,7 +6,7 @@ public final class NameCheck {
 
   /**
    * @throws dev.rivulet.StreamException {@code invalid_argument} for a null, empty or oversized
-   *     name
+   *     name or one holding a lone UTF-16 surrogate
    */
   public static String name(String functionId, String field, String value) {
     return Inputs.checkName(functionId, field, value);

@@ -17,8 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +49,18 @@ final class TriggerTable implements TriggerRegistry {
   private final Executor executor;
   private final BiFunction<String, JsonNode, JsonNode> invoker;
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Throttle dropWarnings = new Throttle(10, TimeUnit.SECONDS);
 
   /**
+   * @param laneLimit queued handler invocations per group; beyond it (or beyond {@link
+   *     KeyedSerialExecutor#TOTAL_LANES} times it across all groups) the oldest of the group are
+   *     dropped and counted
    * @param invoker calls a function by id (for function-bound handlers and conditions)
    */
-  TriggerTable(Executor executor, BiFunction<String, JsonNode, JsonNode> invoker) {
+  TriggerTable(Executor executor, int laneLimit, BiFunction<String, JsonNode, JsonNode> invoker) {
     this.executor = executor;
-    this.lanes = new KeyedSerialExecutor<>(executor);
+    this.lanes = new KeyedSerialExecutor<>(executor, laneLimit, KeyedSerialExecutor.dropOldest());
     this.invoker = invoker;
   }
 
@@ -98,6 +106,11 @@ final class TriggerTable implements TriggerRegistry {
     return failures.get();
   }
 
+  @Override
+  public long droppedInvocations() {
+    return dropped.get();
+  }
+
   private static Entry parse(Trigger trigger) {
     JsonNode config = trigger.config();
     if (!config.isObject()) {
@@ -124,7 +137,12 @@ final class TriggerTable implements TriggerRegistry {
     if (!value.isTextual()) {
       throw invalid(trigger, name + " must be a string, got " + Json.typeName(value));
     }
-    return value.textValue().isEmpty() ? null : value.textValue();
+    String text = value.textValue();
+    int lone = Inputs.loneSurrogate(text);
+    if (lone >= 0) {
+      throw invalid(trigger, name + " " + Inputs.loneSurrogateDetail(text, lone));
+    }
+    return text.isEmpty() ? null : text;
   }
 
   private static StreamException invalid(Trigger trigger, String detail) {
@@ -138,30 +156,42 @@ final class TriggerTable implements TriggerRegistry {
             + detail);
   }
 
-  /** Queues the {@code stream} triggers matching a committed event; cheap when none match. */
+  /**
+   * Queues the {@code stream} triggers matching a committed event, one invocation each; cheap when
+   * none match. A full lane drops its oldest invocation (counted, warned about now and then).
+   */
   void fire(StreamEvent event) {
     List<Entry> candidates = streamTriggers.get(event.streamName());
     if (candidates == null) {
       return;
     }
-    List<Entry> matching = candidates.stream().filter(e -> e.matches(event)).toList();
-    if (!matching.isEmpty()) {
-      lanes.execute(
+    for (Entry entry : candidates) {
+      if (entry.matches(event)) {
+        int lost = lanes.execute(event.group(), () -> run(entry, event.toJson()));
+        if (lost > 0) {
+          dropped(event, lost);
+        }
+      }
+    }
+  }
+
+  private void dropped(StreamEvent event, int count) {
+    long total = dropped.addAndGet(count);
+    if (dropWarnings.ready()) {
+      LOG.warn(
+          "trigger lane of {} full at seq {}: dropped its oldest invocation ({} dropped so far)",
           event.group(),
-          () -> {
-            for (Entry entry : matching) {
-              run(entry, event.toJson());
-            }
-          });
+          event.seq(),
+          total);
     }
   }
 
   /**
    * Runs every join handler for {@code request}; completes with false when one of them returned
-   * {@code {"unauthorized": true}}.
+   * {@code {"unauthorized": true}}; fails with {@code overloaded} when the executor refused it.
    */
   CompletableFuture<Boolean> join(JoinRequest request) {
-    return CompletableFuture.supplyAsync(
+    return async(
         () -> {
           boolean allowed = true;
           for (JsonNode result : runJoinLeave(TriggerType.JOIN, request)) {
@@ -172,13 +202,26 @@ final class TriggerTable implements TriggerRegistry {
             }
           }
           return allowed;
-        },
-        executor);
+        });
   }
 
-  /** Runs every leave handler for {@code request}. */
+  /** Runs every leave handler for {@code request}; fails like {@link #join} when refused. */
   CompletableFuture<Void> leave(JoinRequest request) {
-    return CompletableFuture.runAsync(() -> runJoinLeave(TriggerType.LEAVE, request), executor);
+    return async(
+        () -> {
+          runJoinLeave(TriggerType.LEAVE, request);
+          return null;
+        });
+  }
+
+  /** Runs on the executor; a refusal (its queue is full) fails the future instead of throwing. */
+  private <T> CompletableFuture<T> async(Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new StreamException("overloaded", "The engine's executor is full; try again", e));
+    }
   }
 
   private List<JsonNode> runJoinLeave(TriggerType type, JoinRequest request) {

@@ -2,25 +2,25 @@ package dev.rivulet.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rivulet.Item;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.testkit.ReadmeSnippets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the README's embedding example compiling, running, and identical to the README. */
 class ReadmeExampleTest {
 
   // README example: begin
-  static JsonNode example() throws Exception {
-    var json = new ObjectMapper();
+  record Order(String id, int total) {}
+
+  static Order example() {
     try (StreamEngine engine = StreamEngine.builder().build()) {
-      engine.set("orders", "open", "o-1", json.readTree("{\"total\":5}"));
-      engine.update("orders", "open", "o-1", List.of(UpdateOp.increment("total", 2)));
-      return engine.get("orders", "open", "o-1"); // {"total":7}
+      Item o1 = engine.stream("orders").group("open").item("o-1");
+      o1.set(new Order("o-1", 5));
+      o1.update(UpdateOp.increment("total", 2));
+      return o1.get(Order.class); // Order[id=o-1, total=7]
     }
   }
 
@@ -28,7 +28,7 @@ class ReadmeExampleTest {
 
   @Test
   void exampleRunsAndGivesWhatTheReadmeSays() throws Exception {
-    assertThat(example().toString()).isEqualTo("{\"total\":7}");
+    assertThat(example()).isEqualTo(new Order("o-1", 7));
   }
 
   @Test

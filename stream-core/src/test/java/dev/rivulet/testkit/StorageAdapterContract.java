@@ -1,13 +1,18 @@
 package dev.rivulet.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamEvent;
+import dev.rivulet.StreamException;
+import dev.rivulet.UpdateOp;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
@@ -480,5 +485,146 @@ public abstract class StorageAdapterContract {
         },
         IGNORE);
     assertThat(adapter.get(g, "i")).isEqualTo(json("{\"a\":1,\"b\":2}"));
+  }
+
+  // ---- values and names (SPEC §2, §9): refusals commit nothing, in every adapter ----
+
+  /** An engine over the kit's adapter (closing the engine closes the adapter, idempotently). */
+  private StreamEngine engine(int maxItemBytes) {
+    return StreamEngine.builder().storage(adapter).maxItemBytes(maxItemBytes).build();
+  }
+
+  private static JsonNode nested(int depth) {
+    JsonNode value = IntNode.valueOf(1);
+    for (int i = 0; i < depth; i++) {
+      value = MAPPER.createArrayNode().add(value);
+    }
+    return value;
+  }
+
+  private static void assertRefused(Runnable call, String code) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(StreamException.class)
+        .extracting(e -> ((StreamException) e).code())
+        .isEqualTo(code);
+  }
+
+  @Test
+  void refusedSetsAndUpdatesCommitNothingAndKeepTheSeq() {
+    GroupKey g = group("s", "g");
+    try (StreamEngine engine = engine(64)) {
+      engine.set("s", "g", "i", json("{\"a\":\"x\"}"));
+      long seq = adapter.snapshot(g).seq();
+      String big = "y".repeat(100);
+      assertRefused(
+          () -> engine.set("s", "g", "i", MAPPER.getNodeFactory().textNode(big)),
+          StreamException.VALUE_TOO_LARGE);
+      assertRefused(
+          () ->
+              engine.update(
+                  "s", "g", "i", List.of(UpdateOp.append(List.of("a"), json("\"" + big + "\"")))),
+          StreamException.VALUE_TOO_LARGE);
+      assertRefused(
+          () -> engine.update("s", "g", "new", List.of(UpdateOp.set("", json("\"" + big + "\"")))),
+          StreamException.VALUE_TOO_LARGE);
+      assertRefused(
+          () -> engine.send("s", "g", "t", MAPPER.getNodeFactory().textNode(big), null),
+          StreamException.VALUE_TOO_LARGE);
+      assertRefused(
+          () -> engine.set("s", "g", "i", DoubleNode.valueOf(Double.POSITIVE_INFINITY)),
+          StreamException.INVALID_ARGUMENT);
+      assertThat(adapter.snapshot(g).seq()).isEqualTo(seq);
+      assertThat(adapter.get(g, "i")).isEqualTo(json("{\"a\":\"x\"}"));
+      assertThat(adapter.get(g, "new")).isNull();
+      assertThat(adapter.list(g)).containsExactly(json("{\"a\":\"x\"}"));
+    }
+  }
+
+  @Test
+  void tooDeepValuesAreRefusedBeforeTheyAreCommitted() {
+    GroupKey g = group("s", "g");
+    try (StreamEngine engine = engine(1 << 20)) {
+      engine.set("s", "g", "i", MAPPER.createObjectNode());
+      long seq = adapter.snapshot(g).seq();
+      assertRefused(
+          () -> engine.set("s", "g", "i", nested(1001)), StreamException.INVALID_ARGUMENT);
+      List<String> path = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        path.add("k" + i);
+      }
+      // 32 objects + the [value] of a missing leaf + 990 levels: deeper than 1000
+      assertRefused(
+          () -> engine.update("s", "g", "i", List.of(UpdateOp.append(path, nested(990)))),
+          StreamException.INVALID_ARGUMENT);
+      assertThat(adapter.snapshot(g).seq()).isEqualTo(seq);
+      assertThat(adapter.get(g, "i")).isEqualTo(MAPPER.createObjectNode());
+      // the deepest value allowed is stored, listed and read back
+      engine.set("s", "g", "deep", nested(1000));
+      assertThat(adapter.get(g, "deep")).isEqualTo(nested(1000));
+      assertThat(engine.invoke("stream::list", json("{\"stream_name\":\"s\",\"group_id\":\"g\"}")))
+          .hasSize(2);
+    }
+  }
+
+  @Test
+  void aThrowingUpdaterCommitsNothing() {
+    GroupKey g = group("s", "g");
+    adapter.set(g, "i", IntNode.valueOf(1), IGNORE);
+    long seq = adapter.snapshot(g).seq();
+    AtomicInteger calls = new AtomicInteger();
+    for (String item : List.of("i", "missing")) {
+      assertThatThrownBy(
+              () ->
+                  adapter.update(
+                      g,
+                      item,
+                      current -> {
+                        throw new IllegalStateException("refused by the updater");
+                      },
+                      c -> calls.incrementAndGet()))
+          .hasMessageContaining("refused by the updater");
+    }
+    assertThat(calls).hasValue(0);
+    assertThat(adapter.snapshot(g).seq()).isEqualTo(seq);
+    assertThat(adapter.get(g, "i")).isEqualTo(IntNode.valueOf(1));
+    assertThat(adapter.get(g, "missing")).isNull();
+    assertThat(adapter.list(g)).containsExactly(IntNode.valueOf(1));
+    assertThat(adapter.set(g, "i", IntNode.valueOf(2), IGNORE).seq()).isEqualTo(seq + 1);
+  }
+
+  @Test
+  void namesWithLoneSurrogatesAreRefused() {
+    try (StreamEngine engine = engine(1 << 20)) {
+      for (String bad : List.of("\ud800", "\udfff", "a\ud800b", "\udfff\ud800", "x\ud83d")) {
+        assertRefused(
+            () -> engine.set(bad, "g", "i", IntNode.valueOf(1)), StreamException.INVALID_ARGUMENT);
+        assertRefused(
+            () -> engine.set("s", bad, "i", IntNode.valueOf(1)), StreamException.INVALID_ARGUMENT);
+        assertRefused(
+            () -> engine.set("s", "g", bad, IntNode.valueOf(1)), StreamException.INVALID_ARGUMENT);
+        ObjectNode input = MAPPER.createObjectNode().put("stream_name", "s").put("group_id", "g");
+        input.put("item_id", bad).put("data", 1);
+        assertRefused(() -> engine.invoke("stream::set", input), StreamException.INVALID_ARGUMENT);
+        assertRefused(
+            () -> engine.update("s", "g", bad, List.of()), StreamException.INVALID_ARGUMENT);
+      }
+      assertThat(adapter.listAll()).isEmpty();
+    }
+  }
+
+  @Test
+  void emojiNamesRoundTrip() {
+    String emoji = "\ud83d\ude00"; // U+1F600, one surrogate pair
+    try (StreamEngine engine = engine(1 << 20)) {
+      engine.set(emoji, "g" + emoji, emoji + "i", IntNode.valueOf(1));
+      engine.set(emoji, "g" + emoji, emoji + "j", IntNode.valueOf(2));
+      assertThat(engine.get(emoji, "g" + emoji, emoji + "i")).isEqualTo(IntNode.valueOf(1));
+      assertThat(engine.get(emoji, "g" + emoji, emoji + "j")).isEqualTo(IntNode.valueOf(2));
+      assertThat(engine.listGroups(emoji)).containsExactly("g" + emoji);
+      assertThat(adapter.listAll()).containsOnlyKeys(emoji);
+      assertThat(adapter.snapshot(group(emoji, "g" + emoji)).items())
+          .extracting(GroupSnapshot.Item::id)
+          .containsExactly(emoji + "i", emoji + "j");
+    }
   }
 }

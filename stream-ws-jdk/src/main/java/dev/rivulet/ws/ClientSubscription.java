@@ -155,8 +155,8 @@ public final class ClientSubscription implements AutoCloseable {
               event.path("code").asText("error"), event.path("message").asText("join refused")));
       return;
     }
-    if (item != null && !"unauthorized".equals(type) && !item.equals(itemId)) {
-      return; // another subscription's item
+    if (!isFor(type, itemId)) {
+      return; // another subscription's item, or the answer to another subscription's join
     }
     Change change = null;
     boolean lost = false;
@@ -217,6 +217,20 @@ public final class ClientSubscription implements AutoCloseable {
     if ("sync".equals(type)) {
       ready.complete(null);
     }
+  }
+
+  /**
+   * Whether a message of this subscription's group is meant for it. A {@code sync} or {@code
+   * unauthorized} answers the join of exactly one target, named by its {@code id} (null for a whole
+   * group): an item subscription's sync must not replace a group subscription's state, nor a group
+   * sync an item's. Changes and custom events reach a group subscription always, an item
+   * subscription when they are about its item.
+   */
+  private boolean isFor(String type, String itemId) {
+    if ("sync".equals(type) || "unauthorized".equals(type)) {
+      return Objects.equals(item, itemId);
+    }
+    return item == null || item.equals(itemId);
   }
 
   private void applySync(JsonNode data, JsonNode ids) {

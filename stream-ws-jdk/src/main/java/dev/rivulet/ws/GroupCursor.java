@@ -27,6 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events in (s, L] (all written after the join started, so all recorded) are applied to the
  * snapshot, and the sync carries seq L. Every event is then written once, nothing in the sync is
  * delivered again, and the new subscription continues from L with no gap.
+ *
+ * <p>The recorded events are all of (s, L] only when a whole-group subscription was writing; when
+ * only item subscriptions were, they hold just those items' changes, and advancing a group sync
+ * from them would skip the other items' changes for good (the group subscription then drops those
+ * events as already written). So a sync is advanced only over an unbroken run of seqs (s, L];
+ * otherwise a joining group subscription waits for its own hand-over of the events in (s, L]
+ * ({@link PendingSync}), and an item subscription falls back to re-sending.
  */
 final class GroupCursor {
   /** Recording stops (and the join falls back to re-sending) beyond this many events. */
@@ -65,29 +72,81 @@ final class GroupCursor {
    * The sync to send for {@code snapshot} (lane): the snapshot itself when the connection was sent
    * nothing after it, else the snapshot advanced to {@link #lastSent}, or null when that is not
    * possible: the snapshot is not the first of a subscription that joined beside others ({@code
-   * recordedSinceJoin} false: what was written after it may not be recorded), events were dropped,
-   * or an override function supplied values without ids.
+   * recordedSinceJoin} false: what was written after it may not be recorded), not every event after
+   * the snapshot up to {@code lastSent} was written here (only item subscriptions were writing:
+   * advancing from their events alone would skip the other items' changes), events were dropped, or
+   * an override function supplied values without ids.
    */
   Snapshot advance(Snapshot snapshot, boolean recordedSinceJoin) {
     long target = lastSent;
     if (target <= snapshot.seq()) {
       return snapshot;
     }
-    if (!recordedSinceJoin || recorded == null || overflowed) {
+    if (!recordedSinceJoin || recorded == null || overflowed || !foldable(snapshot)) {
       return null;
     }
+    List<StreamEvent> span = new ArrayList<>();
+    long next = snapshot.seq() + 1;
+    for (StreamEvent e : recorded) {
+      if (e.seq() < next || e.seq() > target) {
+        continue; // included in the snapshot, written again after a resume, or later
+      }
+      if (e.seq() > next) {
+        return null; // an event of the span was not written here
+      }
+      span.add(e);
+      next++;
+    }
+    return next == target + 1 ? fold(snapshot, span, target) : null;
+  }
+
+  /**
+   * For a group subscription's first snapshot that {@link #advance} could not bring up to {@link
+   * #lastSent}: a sync that takes in the events the subscription is handed next (every event after
+   * the snapshot, in order) until it reaches {@code lastSent}, so that nothing is written twice and
+   * nothing skipped. Null when the snapshot is not behind, is of an item, or cannot be folded.
+   */
+  PendingSync pendingSync(Snapshot snapshot) {
+    return snapshot.itemId() == null && lastSent > snapshot.seq() && foldable(snapshot)
+        ? new PendingSync(snapshot, lastSent)
+        : null;
+  }
+
+  /** A group sync waiting for the events up to {@code target}; see {@link #pendingSync}. */
+  static final class PendingSync {
+    private final Snapshot snapshot;
+    private final long target;
+    private final List<StreamEvent> events = new ArrayList<>();
+
+    private PendingSync(Snapshot snapshot, long target) {
+      this.snapshot = snapshot;
+      this.target = target;
+    }
+
+    /** Takes in the next event; returns the sync once it reached the target, else null. */
+    Snapshot add(StreamEvent event) {
+      if (event.seq() > snapshot.seq()) {
+        events.add(event);
+      }
+      return event.seq() >= target ? fold(snapshot, events, event.seq()) : null;
+    }
+  }
+
+  /** Whether events can be applied to {@code snapshot}: a group's values must have their ids. */
+  private static boolean foldable(Snapshot snapshot) {
+    return snapshot.itemId() != null || snapshot.items().size() == snapshot.data().size();
+  }
+
+  /**
+   * {@code snapshot} with {@code events} (its changes after it, in order) applied, at {@code seq}.
+   */
+  private static Snapshot fold(Snapshot snapshot, List<StreamEvent> events, long seq) {
     boolean group = snapshot.itemId() == null;
-    if (group && snapshot.items().size() != snapshot.data().size()) {
-      return null;
-    }
     Map<String, JsonNode> items = new LinkedHashMap<>(snapshot.items());
     JsonNode value = snapshot.data(); // of an item subscription
     long timestamp = snapshot.timestamp();
-    for (StreamEvent e : recorded) {
-      if (e.seq() <= snapshot.seq() || e.seq() > target || e.itemId() == null) {
-        continue;
-      }
-      if (!group && !e.itemId().equals(snapshot.itemId())) {
+    for (StreamEvent e : events) {
+      if (e.itemId() == null || (!group && !e.itemId().equals(snapshot.itemId()))) {
         continue;
       }
       switch (e.kind()) {
@@ -109,6 +168,6 @@ final class GroupCursor {
       items.values().forEach(values::add);
       data = values;
     }
-    return new Snapshot(snapshot.group(), snapshot.itemId(), data, items, target, timestamp);
+    return new Snapshot(snapshot.group(), snapshot.itemId(), data, items, seq, timestamp);
   }
 }

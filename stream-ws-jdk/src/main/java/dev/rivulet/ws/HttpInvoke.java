@@ -23,7 +23,7 @@ final class HttpInvoke {
   byte[] call(String functionId, byte[] body) {
     JsonNode input;
     try {
-      input = body.length == 0 ? NullNode.getInstance() : HttpResponses.MAPPER.readTree(body);
+      input = body.length == 0 ? NullNode.getInstance() : StrictJson.read(body);
       if (input == null) {
         input = NullNode.getInstance();
       }
@@ -71,6 +71,7 @@ final class HttpInvoke {
     return switch (code) {
       case StreamException.DESERIALIZATION_ERROR, StreamException.INVALID_ARGUMENT -> 400;
       case StreamException.FUNCTION_NOT_FOUND -> 404;
+      case StreamException.VALUE_TOO_LARGE -> 413;
       default -> 500;
     };
   }

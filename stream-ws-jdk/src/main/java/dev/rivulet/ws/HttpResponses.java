@@ -1,20 +1,15 @@
 package dev.rivulet.ws;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Plain HTTP/1.1 responses (always {@code Connection: close}). */
 final class HttpResponses {
-  /**
-   * Reads invoke bodies and WebSocket client messages: trailing content after the JSON value is an
-   * error (SPEC §9 "HTTP strictness"), so {@code {..} garbage} is never half-applied.
-   */
-  static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  static final ObjectMapper MAPPER = Json.MAPPER;
 
   private HttpResponses() {}
 

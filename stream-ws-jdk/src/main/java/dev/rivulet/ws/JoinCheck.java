@@ -7,19 +7,19 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.JoinRequest;
 import dev.rivulet.StreamException;
-import java.nio.charset.StandardCharsets;
+import dev.rivulet.internal.NameCheck;
+import java.util.Locale;
 
 /**
  * Checks the names of a client's join (SPEC §2, §9 "Names") before any join trigger runs, with the
- * rules and codes of the engine's functions: a name that is not a string → {@code
+ * engine's own rules ({@link NameCheck}) and codes: a name that is not a string → {@code
  * deserialization_error}; an empty one, one over 512 UTF-8 bytes or one holding a lone UTF-16
- * surrogate → {@code invalid_argument}. The {@code subscriptionId} is not a stored name: it obeys
- * the same rules except the length (a path join's id is its whole path). A refused join is answered
+ * surrogate → {@code invalid_argument}. The {@code subscriptionId} is not a stored name: it must be
+ * a non-empty string, nothing more (a path join's id is its whole path). A refused join is answered
  * with an {@code error} event carrying its {@code subscriptionId}, so the client learns which of
  * its joins failed.
  */
 final class JoinCheck {
-  static final int MAX_NAME_BYTES = 512;
   private static final String[] REQUIRED = {"subscriptionId", "streamName", "groupId"};
 
   /** Escapes lone surrogates (and all non-ASCII) so an echoed bad name is still valid UTF-8. */
@@ -48,60 +48,40 @@ final class JoinCheck {
   /** The first problem with the names of {@code data} (which has the required fields), or null. */
   static StreamException problem(JsonNode data) {
     for (String field : REQUIRED) {
-      StreamException e = nameProblem(field, data.get(field), !field.equals("subscriptionId"));
+      StreamException e = problem(field, data.get(field));
       if (e != null) {
         return e;
       }
     }
     JsonNode id = data.get("id");
-    return id == null || id.isNull() ? null : nameProblem("id", id, true);
+    return id == null || id.isNull() ? null : problem("id", id);
   }
 
-  private static StreamException nameProblem(String field, JsonNode value, boolean bounded) {
+  private static StreamException problem(String field, JsonNode value) {
     if (!value.isTextual()) {
       return new StreamException(
           StreamException.DESERIALIZATION_ERROR,
           "Failed to deserialize input for join: invalid type for `"
               + field
               + "`: "
-              + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+              + value.getNodeType().toString().toLowerCase(Locale.ROOT)
               + ", expected a string");
     }
-    String name = value.textValue();
-    if (name.isEmpty()) {
-      return invalid(field + " must not be empty");
-    }
-    if (bounded && name.length() * 3 > MAX_NAME_BYTES) {
-      int bytes = name.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > MAX_NAME_BYTES) {
-        return invalid(field + " is " + bytes + " UTF-8 bytes, the maximum is " + MAX_NAME_BYTES);
+    String text = value.textValue();
+    try {
+      if (field.equals("subscriptionId")) {
+        if (text.isEmpty()) { // not a stored name: no length bound (a path join's id is its path)
+          return new StreamException(
+              StreamException.INVALID_ARGUMENT,
+              "Invalid input for join: subscriptionId must not be empty");
+        }
+      } else {
+        NameCheck.name("join", field, text); // the engine's rules and wording
       }
+      return null;
+    } catch (StreamException e) {
+      return e;
     }
-    int lone = loneSurrogate(name);
-    if (lone >= 0) {
-      return invalid(field + " holds a lone UTF-16 surrogate at index " + lone);
-    }
-    return null;
-  }
-
-  private static StreamException invalid(String detail) {
-    return new StreamException(
-        StreamException.INVALID_ARGUMENT, "Invalid input for join: " + detail);
-  }
-
-  /** The index of the first unpaired surrogate in {@code s}, or -1. */
-  static int loneSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Whether an engine error is about the input (the caller's fault), not the store. */

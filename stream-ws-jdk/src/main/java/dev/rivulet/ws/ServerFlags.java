@@ -16,6 +16,10 @@ final class ServerFlags {
   boolean echo;
   String authToken;
   final List<String> allowedOrigins = new ArrayList<>();
+
+  /** Null = the engine's default (1 048 576). */
+  Integer maxItemBytes;
+
   boolean help;
 
   static final String USAGE =
@@ -33,6 +37,8 @@ final class ServerFlags {
         --allowed-origin O    a browser origin (scheme://host[:port], null, or * = any) besides
                               the server's own that may connect and invoke; repeatable.
                               Other origins get 403; clients sending no Origin are unaffected
+        --max-item-bytes N    largest item value, as serialized JSON; larger writes get
+                              value_too_large / HTTP 413 (default 1048576)
         --help                print this help
       """;
 
@@ -69,6 +75,7 @@ final class ServerFlags {
         case "--redis-url" -> f.redisUrl = value(args, ++i, arg);
         case "--auth-token" -> f.authToken = value(args, ++i, arg);
         case "--allowed-origin" -> f.allowedOrigins.add(origin(value(args, ++i, arg), arg));
+        case "--max-item-bytes" -> f.maxItemBytes = positive(value(args, ++i, arg), arg);
         default -> throw new BadFlag("unknown flag: " + arg + " (see --help)");
       }
     }
@@ -106,6 +113,18 @@ final class ServerFlags {
       // fall through
     }
     throw new BadFlag(flag + " must be a port in 0..65535: " + value);
+  }
+
+  private static int positive(String value, String flag) throws BadFlag {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new BadFlag(flag + " must be a whole number of bytes in 1..2147483647: " + value);
   }
 
   private static String oneOf(String value, String flag, String... allowed) throws BadFlag {

@@ -3,6 +3,7 @@ package dev.rivulet.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.internal.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamClient.class);
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = Json.MAPPER;
 
   /** The connection's state, reported to {@link #onConnectionState} listeners. */
   public enum ConnectionState {
@@ -295,7 +296,7 @@ public final class StreamClient implements AutoCloseable {
   private void onMessage(String text) {
     JsonNode msg;
     try {
-      msg = MAPPER.readTree(text);
+      msg = Json.read(text);
     } catch (Exception e) {
       LOG.debug("ignoring a message that is not JSON");
       return;

@@ -40,7 +40,11 @@ public final class StreamServer {
     }
     StreamEngine engine;
     try {
-      engine = StreamEngine.builder().storage(storage(flags)).build();
+      StreamEngine.Builder engineBuilder = StreamEngine.builder();
+      if (flags.maxItemBytes != null) {
+        engineBuilder.maxItemBytes(flags.maxItemBytes);
+      }
+      engine = engineBuilder.storage(storage(flags)).build();
     } catch (RuntimeException e) {
       err.println("rivulet: cannot open storage: " + e.getMessage());
       return 1;

@@ -130,7 +130,7 @@ final class StreamSession implements WsHandler {
     }
     JsonNode message;
     try {
-      message = HttpResponses.MAPPER.readTree(bytes);
+      message = StrictJson.read(bytes);
     } catch (IOException e) {
       LOG.debug("ignoring a message that is not JSON");
       return DONE;
@@ -337,6 +337,9 @@ final class StreamSession implements WsHandler {
     final GroupCursor cursor;
     private final AtomicBoolean joining;
 
+    /** A first group sync waiting for the events it must include (lane); usually null. */
+    private GroupCursor.PendingSync pending;
+
     Listener(GroupCursor cursor, boolean besideOthers) {
       this.cursor = cursor;
       this.joining = new AtomicBoolean(besideOthers);
@@ -356,7 +359,16 @@ final class StreamSession implements WsHandler {
     public void onSnapshot(Snapshot snapshot, boolean resync) {
       // the connection may already have been sent events after the snapshot (through another
       // subscription of the group): the sync then includes them instead of re-sending them
+      pending = null;
       Snapshot sync = cursor.advance(snapshot, joining.get());
+      if (sync == null && joining.get()) {
+        // only item subscriptions were writing: take in the events up to what was written instead
+        pending = cursor.pendingSync(snapshot);
+        if (pending != null) {
+          settle();
+          return;
+        }
+      }
       if (sync == null) {
         // cannot advance (see GroupCursor.advance, README): re-send those events after the sync
         cursor.lastSent = snapshot.seq();
@@ -372,12 +384,22 @@ final class StreamSession implements WsHandler {
     public void onResumed(long since) {
       // replayed events after since must reach the client even if another subscription of the
       // connection already wrote some of them
+      pending = null;
       cursor.lastSent = Math.min(cursor.lastSent, since);
       settle();
     }
 
     @Override
     public void onEvent(StreamEvent event) {
+      if (pending != null) {
+        Snapshot sync = pending.add(event); // written already, or included in the sync
+        if (sync != null) {
+          pending = null;
+          protocol.advancedSyncs.incrementAndGet();
+          send(sync.toSyncJson());
+        }
+        return;
+      }
       if (event.seq() <= cursor.lastSent) {
         return; // already written through another subscription of this connection
       }

@@ -101,4 +101,47 @@ class GroupCursorTest {
     assertThat(cursor.advance(item, true)).isNull();
     assertThat(cursor.lastSent).isEqualTo(7);
   }
+
+  @Test
+  void groupSyncIsNotAdvancedOverEventsThatOnlyAnItemSubscriptionWrote() {
+    // an item subscription of "a" wrote a@6 and a@8; b@7 reached no subscription of the connection
+    GroupCursor cursor =
+        joiningCursor(
+            List.of(
+                event("a", StreamEvent.Kind.UPDATE, 6, 6),
+                event("a", StreamEvent.Kind.UPDATE, 8, 8)));
+    Map<String, JsonNode> items = new LinkedHashMap<>();
+    items.put("a", IntNode.valueOf(1));
+    items.put("b", IntNode.valueOf(2));
+    Snapshot snapshot = groupSnapshot(items, 5);
+    assertThat(cursor.advance(snapshot, true)).as("would lose b@7").isNull();
+
+    // instead the group sync takes in its own hand-over of every event up to what was written
+    GroupCursor.PendingSync pending = cursor.pendingSync(snapshot);
+    assertThat(pending.add(event("a", StreamEvent.Kind.UPDATE, 6, 6))).isNull();
+    assertThat(pending.add(event("b", StreamEvent.Kind.UPDATE, 7, 7))).isNull();
+    Snapshot sync = pending.add(event("a", StreamEvent.Kind.UPDATE, 8, 8));
+    assertThat(sync.seq()).isEqualTo(8);
+    assertThat(sync.items())
+        .containsExactly(Map.entry("a", IntNode.valueOf(8)), Map.entry("b", IntNode.valueOf(7)));
+    assertThat(sync.data().toString()).isEqualTo("[8,7]");
+  }
+
+  @Test
+  void itemSyncIsNotAdvancedOverAnotherItemsEvents() {
+    GroupCursor cursor =
+        joiningCursor(
+            List.of(
+                event("a", StreamEvent.Kind.UPDATE, 6, 6),
+                event("a", StreamEvent.Kind.UPDATE, 8, 8)));
+    Snapshot b = new Snapshot(G, "b", IntNode.valueOf(1), Map.of("b", IntNode.valueOf(1)), 5, 1);
+    assertThat(cursor.advance(b, true)).as("b@7 may be among the unwritten").isNull();
+    assertThat(cursor.pendingSync(b)).as("items fall back to re-sending").isNull();
+  }
+
+  @Test
+  void noPendingSyncWhenTheSnapshotIsNotBehind() {
+    GroupCursor cursor = joiningCursor(List.of(event("a", StreamEvent.Kind.UPDATE, 6, 6)));
+    assertThat(cursor.pendingSync(groupSnapshot(new LinkedHashMap<>(), 6))).isNull();
+  }
 }

@@ -126,6 +126,35 @@ class InspectorPageIT {
     browser.screenshot(SCREENSHOTS.resolve("inspector-edited.png"));
   }
 
+  private String style(String css, String property) throws Exception {
+    return browser
+        .script(
+            "return getComputedStyle(document.querySelector(arguments[0])).getPropertyValue(arguments[1]);",
+            css,
+            property)
+        .asText();
+  }
+
+  @Test
+  void withoutHttpInvokeTheEditorStaysHiddenAndAnIdlePageIsNotAlarming() throws Exception {
+    server.close();
+    server = StreamWebSocketServer.builder(engine).port(0).inspector(true).build().start();
+    browser.open("http://127.0.0.1:" + server.port() + "/");
+    await().atMost(WAIT).ignoreExceptions().until(() -> text("#streams").contains("--http-invoke"));
+    assertThat(text("#state")).isEqualTo("no group open");
+    String alarm = style("#state", "color");
+    assertThat(alarm).isNotEqualTo("rgb(179, 38, 30)");
+
+    engine.set("s", "g", "a", json("1"));
+    browser.open("http://127.0.0.1:" + server.port() + "/?stream=s&group=g");
+    await().atMost(WAIT).ignoreExceptions().until(() -> rows().equals(List.of("a=1")));
+    assertThat(style("#editor", "display")).isEqualTo("none");
+    assertThat(browser.script("return document.querySelectorAll('#items button').length;").asInt())
+        .isZero();
+    Files.createDirectories(SCREENSHOTS);
+    browser.screenshot(SCREENSHOTS.resolve("inspector-read-only.png"));
+  }
+
   @Test
   void pageReconnectsAfterTheServerComesBack() throws Exception {
     engine.set("s", "g", "a", json("1"));

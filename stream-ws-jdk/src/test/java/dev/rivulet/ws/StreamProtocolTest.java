@@ -137,6 +137,20 @@ class StreamProtocolTest {
     }
   }
 
+  /** SPEC §9: a number outside the double range makes a message invalid JSON, so it is ignored. */
+  @Test
+  void aMessageHoldingANumberOutsideTheDoubleRangeIsIgnored() throws Exception {
+    try (JdkClient c = new JdkClient(server.port(), "/")) {
+      String join = JdkClient.message("join", "huge", "orders", "group-a", null);
+      c.send(join.substring(0, join.length() - 2) + ",\"since\":1e400}}");
+      c.send(JdkClient.message("join", "ok", "orders", "group-a", null));
+      JsonNode sync = c.next();
+      assertThat(sync.path("event").path("type").asText()).isEqualTo("sync");
+      // the first join the triggers saw is the second message: the first was dropped
+      assertThat(joins.poll(10, TimeUnit.SECONDS).path("subscription_id").asText()).isEqualTo("ok");
+    }
+  }
+
   @Test
   void refusedJoinGetsUnauthorizedAndNoSubscriptionNoLeave() throws Exception {
     try (JdkClient c = new JdkClient(server.port(), "/")) {
