@@ -64,7 +64,8 @@ public final class ClientSubscription implements AutoCloseable {
 
   /**
    * Completes when the first sync arrived; fails with a {@link StreamException} of code {@code
-   * unauthorized} when the server refused the join.
+   * unauthorized} when the server refused the join, or with the server's code ({@code
+   * invalid_argument}, {@code deserialization_error}) when it refused the join's names.
    */
   public CompletableFuture<Void> ready() {
     return ready;
@@ -148,6 +149,12 @@ public final class ClientSubscription implements AutoCloseable {
     String type = event.path("type").asText();
     JsonNode idNode = msg.get("id");
     String itemId = idNode == null || idNode.isNull() ? null : idNode.asText();
+    if ("error".equals(type)) {
+      ready.completeExceptionally(
+          new StreamException(
+              event.path("code").asText("error"), event.path("message").asText("join refused")));
+      return;
+    }
     if (!isFor(type, itemId)) {
       return; // another subscription's item, or the answer to another subscription's join
     }
