@@ -64,9 +64,11 @@ public final class ClientSubscription implements AutoCloseable {
 
   /**
    * Completes when the first sync arrived; fails with a {@link StreamException} of code {@code
-   * unauthorized} when the server refused the join, or of code {@code STREAM_CONNECTION_ERROR} when
-   * the client had no connection within its connect timeout after this subscription was made (the
-   * subscription stays registered and syncs once a connection comes).
+   * unauthorized} when the server refused the join, with the server's code ({@code
+   * invalid_argument}, {@code deserialization_error}) when it refused the join's names, or of code
+   * {@code STREAM_CONNECTION_ERROR} when the client had no connection within its connect timeout
+   * after this subscription was made (the subscription stays registered and syncs once a connection
+   * comes).
    *
    * @return the future of the first sync
    */
@@ -152,6 +154,12 @@ public final class ClientSubscription implements AutoCloseable {
     String type = event.path("type").asText();
     JsonNode idNode = msg.get("id");
     String itemId = idNode == null || idNode.isNull() ? null : idNode.asText();
+    if ("error".equals(type)) {
+      ready.completeExceptionally(
+          new StreamException(
+              event.path("code").asText("error"), event.path("message").asText("join refused")));
+      return;
+    }
     if (!isFor(type, itemId)) {
       return; // another subscription's item, or the answer to another subscription's join
     }

@@ -188,15 +188,17 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       releaseBuffers();
       respond(
           e.status,
-          HttpResponses.error(
-              e.status,
-              switch (e.status) {
-                case 401 -> "unauthorized";
-                case 404 -> "not_found";
-                case 503 -> "server_busy";
-                default -> "bad_request";
-              },
-              e.getMessage()));
+          e.response != null
+              ? e.response
+              : HttpResponses.error(
+                  e.status,
+                  switch (e.status) {
+                    case 401 -> "unauthorized";
+                    case 404 -> "not_found";
+                    case 503 -> "server_busy";
+                    default -> "bad_request";
+                  },
+                  e.getMessage()));
       return;
     }
     if (request == null) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamException;
-import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -24,7 +23,7 @@ final class HttpInvoke {
   byte[] call(String functionId, byte[] body) {
     JsonNode input;
     try {
-      input = body.length == 0 ? NullNode.getInstance() : Json.read(body);
+      input = body.length == 0 ? NullNode.getInstance() : StrictJson.read(body);
       if (input == null) {
         input = NullNode.getInstance();
       }
@@ -47,6 +46,20 @@ final class HttpInvoke {
       LOG.warn("invoke {} failed", functionId, e);
       return HttpResponses.error(500, "internal_error", String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * Whether a {@code Content-Type} value is {@code application/json}, in any case, with or without
+   * parameters such as {@code charset} (SPEC §9: anything else is 415, so a browser's "simple"
+   * {@code text/plain} request can never invoke a function).
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return type.trim().equalsIgnoreCase("application/json");
   }
 
   /** The wire name of an outcome: {@code unknown} or {@code not_applied}. */

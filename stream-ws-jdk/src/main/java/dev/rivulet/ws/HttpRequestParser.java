@@ -24,9 +24,17 @@ final class HttpRequestParser {
     private static final long serialVersionUID = 1L;
     final int status;
 
+    /** The complete answer when the refusal has its own (error code, headers); else null. */
+    final byte[] response;
+
     HttpError(int status, String message) {
+      this(status, message, null);
+    }
+
+    HttpError(int status, String message, byte[] response) {
       super(message, null, false, false);
       this.status = status;
+      this.response = response;
     }
   }
 

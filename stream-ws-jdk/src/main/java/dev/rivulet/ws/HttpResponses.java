@@ -20,7 +20,9 @@ final class HttpResponses {
     if (contentType != null) {
       head.append("Content-Type: ").append(contentType).append("\r\n");
     }
-    head.append("Content-Length: ").append(body.length).append("\r\n");
+    if (status != 204) { // RFC 9110 §8.6: never on a 204
+      head.append("Content-Length: ").append(body.length).append("\r\n");
+    }
     head.append("Connection: close\r\n\r\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + body.length);
     out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -58,17 +60,40 @@ final class HttpResponses {
         status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8), extra);
   }
 
+  /** {@code response} with {@code extra} headers added after its status line. */
+  static byte[] withHeaders(byte[] response, Map<String, String> extra) {
+    if (extra.isEmpty()) {
+      return response;
+    }
+    int lineEnd = 0;
+    while (lineEnd < response.length - 1
+        && !(response[lineEnd] == '\r' && response[lineEnd + 1] == '\n')) {
+      lineEnd++;
+    }
+    StringBuilder headers = new StringBuilder();
+    extra.forEach((k, v) -> headers.append(k).append(": ").append(v).append("\r\n"));
+    byte[] added = headers.toString().getBytes(StandardCharsets.ISO_8859_1);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(response.length + added.length);
+    out.write(response, 0, lineEnd + 2);
+    out.writeBytes(added);
+    out.write(response, lineEnd + 2, response.length - lineEnd - 2);
+    return out.toByteArray();
+  }
+
   static String reason(int status) {
     return switch (status) {
       case 101 -> "Switching Protocols";
       case 200 -> "OK";
+      case 204 -> "No Content";
       case 400 -> "Bad Request";
       case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
       case 411 -> "Length Required";
       case 413 -> "Payload Too Large";
       case 414 -> "URI Too Long";
+      case 415 -> "Unsupported Media Type";
       case 426 -> "Upgrade Required";
       case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";

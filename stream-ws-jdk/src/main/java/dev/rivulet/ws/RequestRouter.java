@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.JoinRequest;
+import dev.rivulet.StreamException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ final class RequestRouter implements Connection.Router {
   private final Executor worker;
   private final AtomicInteger connections;
   private final byte[] inspectorPage;
+  private final OriginPolicy origins;
 
   RequestRouter(
       ServerOptions options, StreamProtocol protocol, Executor worker, AtomicInteger connections) {
@@ -42,6 +44,7 @@ final class RequestRouter implements Connection.Router {
     this.worker = worker;
     this.connections = connections;
     this.inspectorPage = options.inspector() ? loadInspector() : null;
+    this.origins = options.origins();
   }
 
   private static byte[] loadInspector() {
@@ -110,9 +113,37 @@ final class RequestRouter implements Connection.Router {
       throw new HttpRequestParser.HttpError(
           400, head.method() + " " + path + " takes no request body");
     }
-    if (!tokenOk(head)) {
-      throw new HttpRequestParser.HttpError(401, "missing or wrong auth token");
+    byte[] refusal = refuseInvoke(head);
+    if (refusal != null) {
+      throw new HttpRequestParser.HttpError(status(refusal), "invoke refused", refusal);
     }
+  }
+
+  /**
+   * The answer refusing an invoke by its head alone — a foreign origin (403), a missing or wrong
+   * token (401), a body that is not {@code application/json} (415) — or null when it may run.
+   */
+  private byte[] refuseInvoke(HttpRequest head) {
+    if (origins.check(head) == OriginPolicy.Verdict.FORBIDDEN) {
+      return OriginPolicy.forbidden(head);
+    }
+    Map<String, String> cors = origins.corsHeaders(head);
+    if (!tokenOk(head)) {
+      return HttpResponses.error(401, "unauthorized", "missing or wrong auth token", cors);
+    }
+    if (!HttpInvoke.isJson(head.joinedHeader("content-type"))) {
+      return HttpResponses.error(
+          415,
+          "unsupported_media_type",
+          "POST /invoke needs Content-Type: application/json, got " + head.header("content-type"),
+          cors);
+    }
+    return null;
+  }
+
+  /** The status code of a complete response. */
+  private static int status(byte[] response) {
+    return Integer.parseInt(new String(response, 9, 3, StandardCharsets.ISO_8859_1));
   }
 
   private static boolean isGetOrHead(HttpRequest request) {
@@ -149,9 +180,18 @@ final class RequestRouter implements Connection.Router {
       c.respond(404, HttpResponses.error(404, "not_found", "no such endpoint: " + path));
       return;
     }
+    StreamException badName = autoJoin == null ? null : JoinCheck.problem(JoinCheck.data(autoJoin));
+    if (badName != null) {
+      c.respond(400, HttpResponses.error(400, badName.code(), badName.getMessage()));
+      return;
+    }
     byte[] invalid = Handshake.validate(request);
     if (invalid != null) {
       c.respond(400, invalid);
+      return;
+    }
+    if (origins.check(request) == OriginPolicy.Verdict.FORBIDDEN) {
+      c.respond(403, OriginPolicy.forbidden(request));
       return;
     }
     if (!tokenOk(request)) {
@@ -277,19 +317,26 @@ final class RequestRouter implements Connection.Router {
   }
 
   private void routeInvoke(Connection c, HttpRequest request, String path) {
+    if (request.method().equals("OPTIONS")) {
+      byte[] preflight = origins.preflight(request);
+      c.respond(status(preflight), preflight);
+      return;
+    }
     if (!request.method().equals("POST")) {
-      c.respond(405, methodNotAllowed("POST"));
+      c.respond(405, methodNotAllowed("POST, OPTIONS"));
       return;
     }
-    if (!tokenOk(request)) {
-      c.respond(401, HttpResponses.error(401, "unauthorized", "missing or wrong auth token"));
+    byte[] refusal = refuseInvoke(request);
+    if (refusal != null) {
+      c.respond(status(refusal), refusal);
       return;
     }
+    Map<String, String> cors = origins.corsHeaders(request);
     String functionId;
     try {
       functionId = UrlCodec.decodeSegment(path.substring("/invoke/".length()));
     } catch (IllegalArgumentException e) {
-      c.respond(400, HttpResponses.error(400, "bad_path", "malformed function id"));
+      c.respond(400, HttpResponses.error(400, "bad_path", "malformed function id", cors));
       return;
     }
     CompletableFuture<byte[]> call = offload(c, () -> invoke.call(functionId, request.body()));
@@ -302,9 +349,11 @@ final class RequestRouter implements Connection.Router {
                 () ->
                     c.respond(
                         200,
-                        error == null
-                            ? response
-                            : HttpResponses.error(500, "internal_error", "invoke failed"))));
+                        HttpResponses.withHeaders(
+                            error == null
+                                ? response
+                                : HttpResponses.error(500, "internal_error", "invoke failed"),
+                            cors))));
   }
 
   /**

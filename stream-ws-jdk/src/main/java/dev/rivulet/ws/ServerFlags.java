@@ -1,5 +1,7 @@
 package dev.rivulet.ws;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The standalone server's flags (SPEC §1), each also readable from an environment variable. */
@@ -13,6 +15,7 @@ final class ServerFlags {
   boolean httpInvoke;
   boolean echo;
   String authToken;
+  final List<String> allowedOrigins = new ArrayList<>();
 
   /** Null = the engine's default (1 048 576). */
   Integer maxItemBytes;
@@ -31,6 +34,9 @@ final class ServerFlags {
         --http-invoke         enable POST /invoke/{functionId}
         --echo                enable the plain WebSocket echo endpoint /echo
         --auth-token T        require Bearer T or ?token=T (env STREAM_AUTH_TOKEN)
+        --allowed-origin O    a browser origin (scheme://host[:port], null, or * = any) besides
+                              the server's own that may connect and invoke; repeatable.
+                              Other origins get 403; clients sending no Origin are unaffected
         --max-item-bytes N    largest item value, as serialized JSON; larger writes get
                               value_too_large / HTTP 413 (default 1048576)
         --help                print this help
@@ -68,6 +74,7 @@ final class ServerFlags {
         case "--fsync" -> f.fsync = oneOf(value(args, ++i, arg), arg, "always", "batch", "off");
         case "--redis-url" -> f.redisUrl = value(args, ++i, arg);
         case "--auth-token" -> f.authToken = value(args, ++i, arg);
+        case "--allowed-origin" -> f.allowedOrigins.add(origin(value(args, ++i, arg), arg));
         case "--max-item-bytes" -> f.maxItemBytes = positive(value(args, ++i, arg), arg);
         default -> throw new BadFlag("unknown flag: " + arg + " (see --help)");
       }
@@ -86,6 +93,14 @@ final class ServerFlags {
       throw new BadFlag(flag + " needs a value");
     }
     return args[i];
+  }
+
+  private static String origin(String value, String flag) throws BadFlag {
+    try {
+      return OriginPolicy.normalize(value);
+    } catch (IllegalArgumentException e) {
+      throw new BadFlag(flag + ": " + e.getMessage());
+    }
   }
 
   private static int port(String value, String flag) throws BadFlag {

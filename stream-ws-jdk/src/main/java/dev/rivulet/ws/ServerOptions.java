@@ -26,7 +26,8 @@ record ServerOptions(
     int workerThreads,
     int workerQueue,
     Duration callTimeout,
-    Duration joinRetryTimeout) {
+    Duration joinRetryTimeout,
+    OriginPolicy origins) {
 
   /** Messages of the {@code /echo} endpoint may be this large. */
   static final int ECHO_MAX_MESSAGE = 16 * 1024 * 1024;

@@ -370,6 +370,15 @@ public final class StreamClient implements AutoCloseable {
     if (!"stream".equals(msg.path("type").asText())) {
       return;
     }
+    JsonNode subscriptionId = msg.get("subscriptionId");
+    if (subscriptionId != null && subscriptionId.isTextual()) {
+      // addressed to one subscription (the error answer to a join, SPEC §9 "Names")
+      ClientSubscription sub = subscriptions.get(subscriptionId.textValue());
+      if (sub != null) {
+        sub.accept(msg);
+      }
+      return;
+    }
     String stream = msg.path("streamName").asText();
     String group = msg.path("groupId").asText();
     for (ClientSubscription sub : subscriptions.values()) {

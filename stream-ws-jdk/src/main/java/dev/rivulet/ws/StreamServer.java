@@ -55,7 +55,8 @@ public final class StreamServer {
             .port(flags.port)
             .httpInvoke(flags.httpInvoke)
             .echo(flags.echo)
-            .inspector(true);
+            .inspector(true)
+            .allowedOrigins(flags.allowedOrigins.toArray(String[]::new));
     if (flags.authToken != null) {
       builder.authToken(flags.authToken);
     }

@@ -8,7 +8,6 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.StreamListener;
 import dev.rivulet.Subscription;
-import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -125,27 +124,36 @@ final class StreamSession implements WsHandler {
     return null;
   }
 
-  private CompletionStage<Void> handle(boolean text, byte[] data) {
-    if (closed || (text && isBlank(data))) {
+  private CompletionStage<Void> handle(boolean text, byte[] bytes) {
+    if (closed || (text && isBlank(bytes))) {
       return DONE;
     }
     JsonNode message;
     try {
-      message = Json.read(data);
+      message = StrictJson.read(bytes);
     } catch (IOException e) {
       LOG.debug("ignoring a message that is not JSON");
       return DONE;
     }
-    JoinRequest request = message == null ? null : request(message.get("data"));
-    String type = message == null ? null : message.path("type").asText(null);
-    if (request == null || type == null) {
+    if (message == null || !message.isObject()) {
       return DONE;
     }
-    return switch (type) {
-      case "join" -> join(request, since(message.get("data")));
-      case "leave" -> leave(request);
-      default -> DONE;
-    };
+    JsonNode data = message.get("data");
+    String type = message.path("type").asText(null);
+    boolean join = "join".equals(type);
+    if (!(join || "leave".equals(type)) || !JoinCheck.hasRequiredFields(data)) {
+      return DONE; // ignored, as the reference does (SPEC §5.5)
+    }
+    StreamException problem = JoinCheck.problem(data);
+    if (problem != null) {
+      if (join) { // answered, so a client never waits for a sync that cannot come
+        connection.send(
+            FrameEncoder.frame(FrameEncoder.OP_TEXT, JoinCheck.errorEvent(data, problem)));
+      }
+      return DONE; // a leave with bad names cannot match a subscription: ignored
+    }
+    JoinRequest request = request(data);
+    return join ? join(request, since(data)) : leave(request);
   }
 
   private static boolean isBlank(byte[] data) {
@@ -157,22 +165,15 @@ final class StreamSession implements WsHandler {
     return true;
   }
 
+  /** The request of join/leave {@code data} that passed {@link JoinCheck}. */
   private JoinRequest request(JsonNode data) {
-    if (data == null || !data.isObject()) {
-      return null;
-    }
-    JsonNode sub = data.get("subscriptionId");
-    JsonNode stream = data.get("streamName");
-    JsonNode group = data.get("groupId");
     JsonNode id = data.get("id");
-    if (!isName(sub) || !isName(stream) || !isName(group)) {
-      return null;
-    }
-    if (id != null && !id.isNull() && !isName(id)) {
-      return null;
-    }
-    String item = id == null || id.isNull() ? null : id.textValue();
-    return new JoinRequest(sub.textValue(), stream.textValue(), group.textValue(), item, context);
+    return new JoinRequest(
+        data.get("subscriptionId").textValue(),
+        data.get("streamName").textValue(),
+        data.get("groupId").textValue(),
+        id == null || id.isNull() ? null : id.textValue(),
+        context);
   }
 
   /** The optional {@code since} of a join ([beyond], SPEC §5.5): a seq ≥ 0, else ignored. */
@@ -181,10 +182,6 @@ final class StreamSession implements WsHandler {
     return since != null && since.canConvertToExactIntegral() && since.asLong(-1) >= 0
         ? since.asLong()
         : null;
-  }
-
-  private static boolean isName(JsonNode node) {
-    return node != null && node.isTextual() && !node.textValue().isEmpty();
   }
 
   private CompletionStage<Void> join(JoinRequest request, Long since) {
@@ -232,6 +229,14 @@ final class StreamSession implements WsHandler {
       release(group, listener);
       if (e instanceof StreamException se && se.code().startsWith("STREAM_")) {
         retryLater(request, since, deadline, delayMillis, se);
+        return;
+      }
+      if (e instanceof StreamException se && JoinCheck.isBadInput(se)) {
+        // a name rule of the engine that JoinCheck did not know: still answered; its join
+        // triggers ran, so its leave triggers run too
+        connection.send(
+            FrameEncoder.frame(FrameEncoder.OP_TEXT, JoinCheck.errorEvent(request, se)));
+        protocol.engine.leave(request);
         return;
       }
       throw e;

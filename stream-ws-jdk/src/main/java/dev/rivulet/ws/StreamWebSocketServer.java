@@ -356,6 +356,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private int workerQueue = 1024;
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration joinRetryTimeout = Duration.ofSeconds(30);
+    private OriginPolicy origins = OriginPolicy.sameOriginOnly();
     private int selectorThreads =
         Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
@@ -554,6 +555,22 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Browser origins besides the server's own that may upgrade and call HTTP invoke, each {@code
+     * scheme://host[:port]}, {@code null} (sandboxed and {@code file:} pages) or {@code *} (any
+     * origin). A request carrying another {@code Origin} is refused with 403 {@code
+     * forbidden_origin}; requests without {@code Origin} (non-browser clients) are never affected.
+     * Allowed cross origins get CORS headers and preflight answers. Default: none (own origin
+     * only); each call replaces the list.
+     */
+    public Builder allowedOrigins(String... origins) {
+      if (origins == null) {
+        throw new IllegalArgumentException("allowedOrigins must not be null");
+      }
+      this.origins = OriginPolicy.allowing(List.of(origins));
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + " must be positive: " + d);
@@ -594,7 +611,8 @@ public final class StreamWebSocketServer implements AutoCloseable {
               workerThreads,
               workerQueue,
               callTimeout,
-              joinRetryTimeout));
+              joinRetryTimeout,
+              origins));
     }
   }
 }

@@ -50,7 +50,7 @@ class HttpHardeningTest {
   private static String invoke(String fn, String contentLength, String body) {
     return "POST /invoke/"
         + fn
-        + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok\r\n"
+        + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok\r\nContent-Type: application/json\r\n"
         + contentLength
         + "\r\n"
         + body;

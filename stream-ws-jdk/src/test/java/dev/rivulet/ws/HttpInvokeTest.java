@@ -45,6 +45,7 @@ class HttpInvokeTest {
   private HttpResponse<String> post(String path, String body, boolean withToken) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (withToken) {
       request.header("Authorization", "Bearer tok");

@@ -6,8 +6,48 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The standalone server's command line (SPEC §1). */
+/** The standalone server's command line (SPEC §1, §9). */
 class ServerFlagsTest {
+  @Test
+  void allowedOriginIsRepeatableAndNormalized() throws Exception {
+    ServerFlags f =
+        ServerFlags.parse(
+            new String[] {
+              "--allowed-origin", "http://a.example:8080", "--allowed-origin", "HTTPS://B.example/"
+            },
+            Map.of());
+    assertThat(f.allowedOrigins).containsExactly("http://a.example:8080", "https://b.example");
+  }
+
+  @Test
+  void allowedOriginAcceptsStarAndNull() throws Exception {
+    ServerFlags f =
+        ServerFlags.parse(
+            new String[] {"--allowed-origin", "*", "--allowed-origin", "null"}, Map.of());
+    assertThat(f.allowedOrigins).containsExactly("*", "null");
+  }
+
+  @Test
+  void noAllowedOriginByDefault() throws Exception {
+    assertThat(ServerFlags.parse(new String[0], Map.of()).allowedOrigins).isEmpty();
+  }
+
+  @Test
+  void aMalformedOrMissingAllowedOriginIsABadFlag() {
+    assertThatThrownBy(
+            () -> ServerFlags.parse(new String[] {"--allowed-origin", "a.example"}, Map.of()))
+        .isInstanceOf(ServerFlags.BadFlag.class)
+        .hasMessageContaining("--allowed-origin")
+        .hasMessageContaining("a.example");
+    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--allowed-origin"}, Map.of()))
+        .isInstanceOf(ServerFlags.BadFlag.class)
+        .hasMessageContaining("needs a value");
+  }
+
+  @Test
+  void helpDocumentsAllowedOrigin() {
+    assertThat(ServerFlags.USAGE).contains("--allowed-origin O").contains("* = any");
+  }
 
   @Test
   void maxItemBytesIsReadAndDefaultsToTheEngines() throws Exception {

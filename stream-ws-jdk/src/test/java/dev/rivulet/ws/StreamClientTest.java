@@ -164,6 +164,21 @@ class StreamClientTest {
   }
 
   @Test
+  void aJoinWithAnInvalidNameFailsReadyWithTheServersCode() {
+    StreamEngine engine = closeLater(StreamEngine.builder().build());
+    StreamWebSocketServer server = serve(engine, 0);
+    StreamClient client = client(server.port());
+    ClientSubscription bad = client.subscribeGroup("s", "");
+    assertThatThrownBy(() -> bad.ready().get(30, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class)
+        .cause()
+        .isInstanceOf(StreamException.class)
+        .extracting(e -> ((StreamException) e).code())
+        .isEqualTo("invalid_argument");
+    client.subscribeGroup("s", "g").ready().join(); // the connection still serves
+  }
+
+  @Test
   void aThrowingListenerDoesNotDisturbOthers() {
     StreamEngine engine = closeLater(StreamEngine.builder().build());
     StreamWebSocketServer server = serve(engine, 0);

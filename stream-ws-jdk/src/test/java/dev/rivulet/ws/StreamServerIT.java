@@ -155,6 +155,24 @@ class StreamServerIT {
     }
   }
 
+  @Test
+  void allowedOriginFlagLetsThatOriginInAndKeepsOthersOut() throws Exception {
+    Process p = start("--port", "0", "--http-invoke", "--allowed-origin", "http://app.example");
+    try {
+      int port = awaitListening(p);
+      String list = "{\"stream_name\":\"s\"}";
+      assertThat(invoke(port, "stream::list_groups", list, "http://app.example"))
+          .startsWith("HTTP/1.1 200")
+          .contains("Access-Control-Allow-Origin: http://app.example");
+      assertThat(invoke(port, "stream::list_groups", list, "http://evil.example"))
+          .startsWith("HTTP/1.1 403")
+          .contains("forbidden_origin");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
   private static boolean kvAdapterPresent() {
     try {
       Class.forName("dev.rivulet.kv.KvAdapter");
@@ -165,12 +183,17 @@ class StreamServerIT {
   }
 
   private static String invoke(int port, String fn, String body) throws IOException {
+    return invoke(port, fn, body, null);
+  }
+
+  private static String invoke(int port, String fn, String body, String origin) throws IOException {
     try (RawClient c = new RawClient(port)) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       c.sendRaw(
           "POST /invoke/"
               + fn
               + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + (origin == null ? "" : "Origin: " + origin + "\r\n")
               + "Content-Length: "
               + bytes.length
               + "\r\n\r\n"
