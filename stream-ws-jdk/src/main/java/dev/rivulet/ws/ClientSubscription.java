@@ -64,8 +64,13 @@ public final class ClientSubscription implements AutoCloseable {
 
   /**
    * Completes when the first sync arrived; fails with a {@link StreamException} of code {@code
-   * unauthorized} when the server refused the join, or with the server's code ({@code
-   * invalid_argument}, {@code deserialization_error}) when it refused the join's names.
+   * unauthorized} when the server refused the join, with the server's code ({@code
+   * invalid_argument}, {@code deserialization_error}) when it refused the join's names, or of code
+   * {@code STREAM_CONNECTION_ERROR} when the client had no connection within its connect timeout
+   * after this subscription was made (the subscription stays registered and syncs once a connection
+   * comes).
+   *
+   * @return the future of the first sync
    */
   public CompletableFuture<Void> ready() {
     return ready;

@@ -70,6 +70,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   }
 
   private final Runnable onTerminate;
+  private final ServerCounters counters;
 
   Connection(
       SocketChannel channel,
@@ -77,13 +78,15 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       ServerOptions options,
       Router router,
       RequestBudget budget,
+      ServerCounters counters,
       Runnable onTerminate) {
     this.onTerminate = onTerminate;
+    this.counters = counters;
     this.channel = channel;
     this.loop = loop;
     this.options = options;
     this.router = router;
-    this.outbound = new OutboundQueue(options.outboundQueueBytes());
+    this.outbound = new OutboundQueue(options.outboundQueueBytes(), counters.queuedBytes);
     this.parser = new HttpRequestParser(options.maxMessageSize(), budget, router::admitBody);
     this.remote = remoteAddress(channel);
     this.deadlineNanos = System.nanoTime() + handshakeTimeoutNanos();
@@ -336,7 +339,10 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   void send(ByteBuffer frame) {
     switch (outbound.offer(frame)) {
       case FIRST -> scheduleFlush();
-      case OVERFLOW -> close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+      case OVERFLOW -> {
+        counters.slowConsumerCloses.increment();
+        close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+      }
       default -> {}
     }
   }
@@ -458,6 +464,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     }
     state = State.CLOSED;
     releaseBuffers();
+    outbound.discard();
     loop.remove(this);
     if (key != null) {
       key.cancel();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A connection's pending output, bounded in bytes. Any thread may offer; the connection's selector
@@ -19,8 +20,26 @@ final class OutboundQueue {
   private boolean sealed;
   private final ByteBuffer[] batch = new ByteBuffer[GATHER];
 
-  OutboundQueue(int limit) {
+  private final LongAdder queued;
+
+  /**
+   * @param limit the byte bound
+   * @param queued the server-wide count of queued bytes this queue adds its own to
+   */
+  OutboundQueue(int limit, LongAdder queued) {
     this.limit = limit;
+    this.queued = queued;
+  }
+
+  private void adjust(long delta) {
+    bytes += delta;
+    queued.add(delta);
+  }
+
+  /** Drops everything (the connection is gone); its bytes leave the server-wide count. */
+  synchronized void discard() {
+    buffers.clear();
+    adjust(-bytes);
   }
 
   /** Outcome of an offer. */
@@ -46,7 +65,7 @@ final class OutboundQueue {
     }
     boolean first = buffers.isEmpty();
     buffers.add(frame.duplicate());
-    bytes += size;
+    adjust(size);
     return first ? Offer.FIRST : Offer.QUEUED;
   }
 
@@ -62,13 +81,13 @@ final class OutboundQueue {
     ByteBuffer head = buffers.peekFirst();
     boolean started = head != null && head.position() > 0;
     buffers.clear();
-    bytes = 0;
+    adjust(-bytes);
     if (started) {
       buffers.add(head);
-      bytes = head.remaining();
+      adjust(head.remaining());
     }
     buffers.add(last.duplicate());
-    bytes += last.remaining();
+    adjust(last.remaining());
     return true;
   }
 
@@ -87,7 +106,7 @@ final class OutboundQueue {
         }
       }
       long written = channel.write(batch, 0, n);
-      bytes -= written;
+      adjust(-written);
       while (!buffers.isEmpty() && !buffers.peekFirst().hasRemaining()) {
         buffers.pollFirst();
       }

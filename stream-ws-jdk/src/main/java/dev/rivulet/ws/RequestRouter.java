@@ -34,10 +34,16 @@ final class RequestRouter implements Connection.Router {
   private final Executor worker;
   private final AtomicInteger connections;
   private final byte[] inspectorPage;
+  private final StatusEndpoints status;
   private final OriginPolicy origins;
 
   RequestRouter(
-      ServerOptions options, StreamProtocol protocol, Executor worker, AtomicInteger connections) {
+      ServerOptions options,
+      StreamProtocol protocol,
+      Executor worker,
+      AtomicInteger connections,
+      Supplier<ServerStats> stats) {
+    this.status = new StatusEndpoints(protocol.engine, stats);
     this.options = options;
     this.protocol = protocol;
     this.invoke = new HttpInvoke(protocol.engine);
@@ -63,6 +69,8 @@ final class RequestRouter implements Connection.Router {
       routeUpgrade(c, request, path);
     } else if (path.startsWith("/invoke/") && options.httpInvoke()) {
       routeInvoke(c, request, path);
+    } else if (options.statusEndpoints() && StatusEndpoints.serves(path)) {
+      routeStatus(c, request, path);
     } else if (path.equals("/") && !isGetOrHead(request)) {
       c.respond(405, methodNotAllowed("GET, HEAD"));
     } else if (path.equals("/")) {
@@ -104,6 +112,7 @@ final class RequestRouter implements Connection.Router {
       String path = head.path();
       boolean known =
           path.equals("/")
+              || (options.statusEndpoints() && StatusEndpoints.serves(path))
               || path.startsWith("/stream/")
               || (options.echo() && path.equals("/echo"))
               || (options.httpInvoke() && path.startsWith("/invoke/"));
@@ -144,6 +153,31 @@ final class RequestRouter implements Connection.Router {
   /** The status code of a complete response. */
   private static int status(byte[] response) {
     return Integer.parseInt(new String(response, 9, 3, StandardCharsets.ISO_8859_1));
+  }
+
+  private void routeStatus(Connection c, HttpRequest request, String path) {
+    if (!isGetOrHead(request)) {
+      c.respond(405, methodNotAllowed("GET, HEAD"));
+      return;
+    }
+    if (!tokenOk(request)) {
+      c.respond(401, HttpResponses.error(401, "unauthorized", "missing or wrong auth token"));
+      return;
+    }
+    boolean head = request.method().equals("HEAD");
+    CompletableFuture<byte[]> answer = offload(c, () -> status.answer(path));
+    if (answer != null) {
+      answer.whenComplete(
+          (response, error) ->
+              c.loop.execute(
+                  () -> {
+                    byte[] r =
+                        error == null
+                            ? response
+                            : HttpResponses.error(500, "internal_error", "status failed");
+                    c.respond(status(r), headOnly(head, r));
+                  }));
+    }
   }
 
   private static boolean isGetOrHead(HttpRequest request) {

@@ -11,6 +11,7 @@ record ServerOptions(
     boolean httpInvoke,
     boolean echo,
     boolean inspector,
+    boolean statusEndpoints,
     int maxMessageSize,
     int outboundQueueBytes,
     Duration idleTimeout,

@@ -3,6 +3,7 @@ package dev.rivulet.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.StreamException;
 import dev.rivulet.internal.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,6 +84,10 @@ public final class StreamClient implements AutoCloseable {
   /** The last queued send: java.net.http.WebSocket allows one outstanding send at a time. */
   private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
 
+  private final Duration connectTimeout;
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private volatile Throwable lastFailure;
+
   private ConnectionState state = ConnectionState.CONNECTING;
   private Duration backoff;
   private boolean closed;
@@ -97,8 +104,60 @@ public final class StreamClient implements AutoCloseable {
             : null;
     this.listeners = b.listenerExecutor != null ? b.listenerExecutor : ownedListeners;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("rivulet-client-reconnect"));
+    this.connectTimeout = b.connectTimeout;
     this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
     connect();
+    failIfNotConnectedIn(ready);
+  }
+
+  /**
+   * Completes when the client is connected for the first time; fails with a {@link StreamException}
+   * of code {@link StreamException#STREAM_CONNECTION_ERROR} (its cause the last connection failure)
+   * when that did not happen within the connect timeout. The client keeps trying to connect in the
+   * background either way, until {@link #close()}.
+   *
+   * @return the future of the first connection
+   */
+  public CompletableFuture<Void> ready() {
+    return ready;
+  }
+
+  /**
+   * Why the last connection attempt failed or the last connection was lost; empty while connected
+   * and before anything failed.
+   *
+   * @return the failure, e.g. a {@code ConnectException} for a port nobody listens on
+   */
+  public Optional<Throwable> lastFailure() {
+    return Optional.ofNullable(lastFailure);
+  }
+
+  /**
+   * Fails {@code future} if it is still pending and the client is not connected after the timeout.
+   */
+  void failIfNotConnectedIn(CompletableFuture<Void> future) {
+    try {
+      scheduler.schedule(
+          () -> {
+            if (!future.isDone() && state() != ConnectionState.CONNECTED) {
+              Throwable cause = lastFailure;
+              future.completeExceptionally(
+                  new StreamException(
+                      StreamException.STREAM_CONNECTION_ERROR,
+                      "No connection to "
+                          + uri
+                          + " within "
+                          + connectTimeout.toMillis()
+                          + " ms"
+                          + (cause == null ? "" : ": " + cause),
+                      cause));
+            }
+          },
+          connectTimeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      LOG.debug("connect timeout not scheduled (client closing)", e);
+    }
   }
 
   /** A builder for a client of the server at {@code uri} (e.g. {@code ws://127.0.0.1:3112/}). */
@@ -130,6 +189,7 @@ public final class StreamClient implements AutoCloseable {
         send(sub.joinMessage());
       }
     }
+    failIfNotConnectedIn(sub.ready());
     return sub;
   }
 
@@ -216,6 +276,10 @@ public final class StreamClient implements AutoCloseable {
         .whenComplete(
             (ws, error) -> {
               if (error != null) {
+                lastFailure =
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
                 LOG.debug("connect to {} failed: {}", uri, error.toString());
                 scheduleReconnect();
                 return;
@@ -226,6 +290,7 @@ public final class StreamClient implements AutoCloseable {
                   return;
                 }
                 socket = ws;
+                lastFailure = null;
                 sendTail = CompletableFuture.completedFuture(null);
                 state = ConnectionState.CONNECTED;
                 backoff = initialBackoff;
@@ -234,6 +299,7 @@ public final class StreamClient implements AutoCloseable {
                 }
               }
               fireState(ConnectionState.CONNECTED);
+              ready.complete(null);
             });
   }
 
@@ -346,6 +412,10 @@ public final class StreamClient implements AutoCloseable {
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
       LOG.debug("server closed the connection: {} {}", statusCode, reason);
+      lastFailure =
+          new StreamException(
+              StreamException.STREAM_CONNECTION_ERROR,
+              "The server closed the connection: " + statusCode + " " + reason);
       scheduleReconnect();
       return null;
     }
@@ -353,6 +423,7 @@ public final class StreamClient implements AutoCloseable {
     @Override
     public void onError(WebSocket ws, Throwable error) {
       LOG.debug("connection failed: {}", error.toString());
+      lastFailure = error;
       scheduleReconnect();
     }
   }

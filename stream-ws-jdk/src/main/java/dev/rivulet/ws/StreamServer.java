@@ -56,6 +56,7 @@ public final class StreamServer {
             .httpInvoke(flags.httpInvoke)
             .echo(flags.echo)
             .inspector(true)
+            .statusEndpoints(true)
             .allowedOrigins(flags.allowedOrigins.toArray(String[]::new));
     if (flags.authToken != null) {
       builder.authToken(flags.authToken);

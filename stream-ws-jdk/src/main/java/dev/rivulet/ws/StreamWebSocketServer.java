@@ -56,6 +56,8 @@ public final class StreamWebSocketServer implements AutoCloseable {
   private final int connectionLimit;
   private SelectionKey acceptKey;
   private final AcceptBackoff backoff = new AcceptBackoff();
+  private Thread shutdownHook;
+  private final ServerCounters counters = new ServerCounters();
 
   /** Test hook: replaces {@code server.accept()} (e.g. to inject EMFILE). */
   interface Acceptor {
@@ -98,7 +100,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
       protocol =
           new StreamProtocol(
               engine, worker, options.maxSubscriptionsPerConnection(), options.joinRetryTimeout());
-      RequestRouter router = new RequestRouter(options, protocol, worker, connections);
+      RequestRouter router = new RequestRouter(options, protocol, worker, connections, this::stats);
       for (int i = 0; i < options.selectorThreads(); i++) {
         loops.add(new SelectorLoop("rivulet-ws-selector-" + (i + 1)));
       }
@@ -150,7 +152,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
           () -> {
             Connection c =
                 new Connection(
-                    channel, loop, options, router, budget, connections::decrementAndGet);
+                    channel, loop, options, router, budget, counters, connections::decrementAndGet);
             try {
               c.register();
             } catch (IOException e) {
@@ -240,9 +242,58 @@ public final class StreamWebSocketServer implements AutoCloseable {
     return port;
   }
 
+  /**
+   * The server's figures (connections, queued bytes, slow-consumer closes) with its engine's
+   * counters; cheap enough to poll. Also served as {@code GET /stats} when {@link
+   * Builder#statusEndpoints} is on.
+   *
+   * @return a snapshot taken now
+   */
+  public ServerStats stats() {
+    return new ServerStats(
+        connections.get(),
+        counters.queuedBytes.sum(),
+        counters.slowConsumerCloses.sum(),
+        engine.stats());
+  }
+
   /** How many TCP connections are open right now. */
   public int connectionCount() {
     return connections.get();
+  }
+
+  /**
+   * Makes a JVM shutdown (SIGTERM, SIGINT, {@code System.exit}) stop this server gracefully, as the
+   * standalone server does: {@link #close()} (every connection closed with 1001, leave triggers
+   * fired), then {@link StreamEngine#close()} of the engine, which flushes and closes its storage.
+   * Without it an embedded server's clients see the connection drop (1006) when the host is
+   * stopped. Calling {@link #close()} first unregisters the hook. Idempotent.
+   *
+   * @return this server
+   */
+  public synchronized StreamWebSocketServer registerShutdownHook() {
+    if (shutdownHook == null && !closed.get()) {
+      shutdownHook =
+          new Thread(
+              () -> {
+                close();
+                engine.close();
+              },
+              "rivulet-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+    return this;
+  }
+
+  private synchronized void unregisterShutdownHook() {
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook runs anyway, and close() is idempotent
+      }
+    }
+    shutdownHook = null;
   }
 
   /**
@@ -254,6 +305,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    unregisterShutdownHook();
     try {
       if (server != null) {
         server.close();
@@ -305,6 +357,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private boolean httpInvoke;
     private boolean echo;
     private boolean inspector;
+    private boolean statusEndpoints;
     private int maxMessageSize = 1024 * 1024;
     private int outboundQueueBytes = 1024 * 1024;
     private Duration idleTimeout = Duration.ofSeconds(60);
@@ -373,6 +426,20 @@ public final class StreamWebSocketServer implements AutoCloseable {
     /** Enables {@code POST /invoke/{functionId}}; default off. */
     public Builder httpInvoke(boolean enabled) {
       this.httpInvoke = enabled;
+      return this;
+    }
+
+    /**
+     * Enables {@code GET /health} (200 {@code {"status":"ok"}}, or 503 {@code
+     * {"status":"failing",…}} when the storage cannot be read) and {@code GET /stats} (the JSON of
+     * {@link StreamWebSocketServer#stats()}); both need the auth token when one is set. Default
+     * off; the standalone server turns them on.
+     *
+     * @param enabled whether to serve them
+     * @return this builder
+     */
+    public Builder statusEndpoints(boolean enabled) {
+      this.statusEndpoints = enabled;
       return this;
     }
 
@@ -560,6 +627,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
               httpInvoke,
               echo,
               inspector,
+              statusEndpoints,
               maxMessageSize,
               outboundQueueBytes,
               idleTimeout,

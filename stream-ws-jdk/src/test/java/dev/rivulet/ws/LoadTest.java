@@ -155,6 +155,7 @@ class LoadTest {
     assertThat(counters).allSatisfy(c -> assertThat(c.events.get()).isEqualTo(events));
     // the slow one now reads what was queued before the overflow, then the 4008 close
     assertThat(slow.readCloseCode()).isEqualTo(4008);
+    assertThat(server.stats().slowConsumerCloses()).isEqualTo(1);
     slow.close();
     sockets.forEach(WebSocket::abort);
   }
