@@ -18,6 +18,7 @@ final class OutboundQueue {
   private final int limit;
   private long bytes;
   private boolean sealed;
+  private boolean overflowed;
   private final ByteBuffer[] batch = new ByteBuffer[GATHER];
 
   private final LongAdder queued;
@@ -48,7 +49,7 @@ final class OutboundQueue {
     FIRST,
     /** Queued behind other data. */
     QUEUED,
-    /** Over the byte limit: nothing was queued. */
+    /** Over the byte limit: nothing was queued (reported once; later offers are SEALED). */
     OVERFLOW,
     /** The queue takes no more data (closing). */
     SEALED
@@ -60,7 +61,11 @@ final class OutboundQueue {
       return Offer.SEALED;
     }
     int size = frame.remaining();
+    if (overflowed) {
+      return Offer.SEALED; // the connection is being closed as a slow consumer
+    }
     if (bytes + size > limit && !buffers.isEmpty()) {
+      overflowed = true;
       return Offer.OVERFLOW;
     }
     boolean first = buffers.isEmpty();
