@@ -68,6 +68,31 @@ public final class Host {
         StreamWebSocketServer server = StreamWebSocketServer.builder(engine).port(0).build().start()) {
       Item o1 = engine.stream("orders").group("open").item("o-1");
       o1.set(new Order("o-1", 5, "new"));
+      CompletableFuture<String> first = new CompletableFuture<>();
+      WebSocket ws =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(
+                  URI.create("ws://127.0.0.1:" + server.port() + "/"),
+                  new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                      first.complete(data.toString());
+                      return null;
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS);
+      ws.sendText(
+              "{\"type\":\"join\",\"data\":{\"subscriptionId\":\"s1\","
+                  + "\"streamName\":\"orders\",\"groupId\":\"open\"}}",
+              true)
+          .get(10, TimeUnit.SECONDS);
+      String message = first.get(10, TimeUnit.SECONDS);
+      ws.abort();
+      return message;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     example().forEach(System.out::println);
     System.out.println(firstMessage());
