@@ -15,7 +15,8 @@ package dev.rivulet;
  * @param droppedInvocations trigger invocations dropped because their group's lane was full
  * @param listenerFailures listener callbacks that threw
  * @param resyncs times a group lane of subscribers overflowed its bound, so that its subscribers
- *     were re-synchronized with a snapshot
+ *     were re-synchronized with a snapshot (a starting subscription whose buffer of early events
+ *     overflowed counts once too)
  */
 public record EngineStats(
     long writes,

@@ -27,27 +27,53 @@ public final class Group {
     this.key = new GroupKey(stream.name(), NameCheck.name("group", "group_id", id));
   }
 
+  /**
+   * The stream this group belongs to.
+   *
+   * @return the stream handle this group was reached from; never null
+   */
   public Stream stream() {
     return stream;
   }
 
+  /**
+   * The group's id, as given to {@link Stream#group(String)} (already checked: non-empty, at most
+   * 512 UTF-8 bytes, no lone surrogate).
+   *
+   * @return the group id; never null
+   */
   public String id() {
     return key.group();
   }
 
-  /** The (stream, group) pair, as events and snapshots name it. */
+  /**
+   * The (stream, group) pair, as events and snapshots name it.
+   *
+   * @return the key of this group; never null
+   */
   public GroupKey key() {
     return key;
   }
 
-  /** The handle of item {@code id} of this group (whether or not it exists). */
+  /**
+   * The handle of item {@code id} of this group (whether or not it exists). Creating it does no
+   * I/O.
+   *
+   * @param id the item id: any non-empty string of at most 512 UTF-8 bytes without a lone UTF-16
+   *     surrogate
+   * @return the item handle; never null
+   * @throws StreamException {@code invalid_argument} for a null, empty, oversized or invalid id
+   */
   public Item item(String id) {
     return new Item(core, values, this, id);
   }
 
   /**
-   * The items by id, in list order, as stored JSON (read-only nodes).
+   * The items by id, in list order, as stored JSON (read-only nodes). List order is creation order:
+   * an update keeps an item's place, a delete and a later set moves it to the end. A group without
+   * items gives an empty map.
    *
+   * @return an unmodifiable map of item id to stored value, iterating in list order
    * @throws StreamException {@code invalid_argument} when a {@code stream::list(<stream>)} override
    *     serves this stream: overrides return values without ids, use {@link #list()} there
    */
@@ -55,7 +81,16 @@ public final class Group {
     return core.items(key);
   }
 
-  /** The items by id, in list order, each converted to {@code type} with the engine's mapper. */
+  /**
+   * The items by id, in list order, each converted to {@code type} with the engine's mapper.
+   *
+   * @param <T> the type the values are converted to
+   * @param type the class to convert each value to; not null
+   * @return an unmodifiable map of item id to converted value (null for a stored JSON null, unless
+   *     {@code type} is a {@link JsonNode} type), iterating in list order
+   * @throws StreamException {@code invalid_argument} when a value cannot be converted, or when a
+   *     {@code stream::list(<stream>)} override serves this stream (see {@link #items()})
+   */
   public <T> Map<String, T> items(Class<T> type) {
     Objects.requireNonNull(type, "type");
     Map<String, T> result = new LinkedHashMap<>();
@@ -63,12 +98,26 @@ public final class Group {
     return Collections.unmodifiableMap(result);
   }
 
-  /** {@code stream::list}: the item values in list order (read-only nodes). */
+  /**
+   * {@code stream::list}: the item values in list order (read-only nodes). When a {@code
+   * stream::list(<stream>)} override serves this stream, its result (an array's elements, or a
+   * single non-array value as one element).
+   *
+   * @return the values, in list order; empty for a group without items
+   */
   public List<JsonNode> list() {
     return core.list(key);
   }
 
-  /** {@code stream::list} with each value converted to {@code type}. */
+  /**
+   * {@code stream::list} with each value converted to {@code type} with the engine's mapper.
+   *
+   * @param <T> the type the values are converted to
+   * @param type the class to convert each value to; not null
+   * @return the converted values in list order (null elements for stored JSON nulls, unless {@code
+   *     type} is a {@link JsonNode} type)
+   * @throws StreamException {@code invalid_argument} when a value cannot be converted
+   */
   public <T> List<T> list(Class<T> type) {
     Objects.requireNonNull(type, "type");
     return core.list(key).stream().map(v -> values.fromJson(v, type)).toList();
@@ -76,7 +125,16 @@ public final class Group {
 
   /**
    * {@code stream::send}: a custom event of {@code type} to every subscriber of the group (and its
-   * {@code stream} triggers); nothing is stored. {@code data} is converted like a value.
+   * {@code stream} triggers); nothing is stored. {@code data} is converted like a value. The event
+   * takes the group's next {@code seq}. Returns once the event is committed; listeners and triggers
+   * run later, on the engine's executor.
+   *
+   * @param type the custom event type subscribers see as {@code event.type}; not null
+   * @param data the event data, converted with the engine's mapper (Java null = JSON null); its
+   *     JSON must fit the engine's {@code maxItemBytes}
+   * @throws StreamException {@code invalid_argument} when {@code data} cannot be converted or is
+   *     not storable JSON, {@code value_too_large} when it is over {@code maxItemBytes}, {@code
+   *     STREAM_SEND_ERROR} when storage fails
    */
   public void send(String type, Object data) {
     core.send(key, null, Objects.requireNonNull(type, "type"), values.toJson(data));
@@ -84,7 +142,13 @@ public final class Group {
 
   /**
    * Subscribes to the whole group: a snapshot, then every later event in {@code seq} order with no
-   * gap and no duplicate. See {@link StreamListener} for threads.
+   * gap and no duplicate. See {@link StreamListener} for threads. The snapshot is taken before this
+   * method returns and is delivered, like the events, on the engine's executor.
+   *
+   * @param listener receives the snapshot and the events; not null
+   * @return the live subscription; {@link Subscription#close() close} it to stop
+   * @throws StreamException {@code engine_closed} when the engine is closed, or a storage error
+   *     when the starting snapshot cannot be taken
    */
   public Subscription subscribe(StreamListener listener) {
     return core.subscribe(key, null, null, Objects.requireNonNull(listener, "listener"));
@@ -92,13 +156,26 @@ public final class Group {
 
   /**
    * Subscribes resuming after {@code since} (a seq seen before): missed events are replayed when
-   * the store still has them, otherwise the subscription starts with a snapshot.
+   * the store still has them (the adapter's bounded per-group history), otherwise the subscription
+   * starts with a snapshot. The listener learns which from its first callback: {@link
+   * StreamListener#onResumed} or {@link StreamListener#onSnapshot}.
+   *
+   * @param since the {@code seq} of the last event the caller saw of this group
+   * @param listener receives the replayed or starting state and the later events; not null
+   * @return the live subscription; {@link Subscription#close() close} it to stop
+   * @throws StreamException {@code engine_closed} when the engine is closed, or a storage error
+   *     when neither the history nor a snapshot can be read
    */
   public Subscription subscribe(long since, StreamListener listener) {
     return core.subscribe(key, null, since, Objects.requireNonNull(listener, "listener"));
   }
 
-  /** The current state with its {@code seq}, as a subscriber starts from. */
+  /**
+   * The current state with its {@code seq}, as a subscriber starts from. Overrides of {@code
+   * stream::list(<stream>)} supply the data.
+   *
+   * @return the group's items and list, with the {@code seq} of the last change they include
+   */
   public Snapshot snapshot() {
     return core.snapshot(key, null);
   }

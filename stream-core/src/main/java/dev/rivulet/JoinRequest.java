@@ -9,10 +9,27 @@ import java.util.Objects;
 /**
  * A subscriber joining or leaving a group or item, as {@code stream:join}/{@code stream:leave}
  * handlers see it. {@code itemId} and {@code context} may be null.
+ *
+ * @param subscriptionId the subscription's id, as the subscriber named it; not null
+ * @param streamName the stream of the subscription; not null
+ * @param groupId the group of the subscription; not null
+ * @param itemId the item of an item subscription, or null for a whole group
+ * @param context what the server's auth function returned for the connection, or null
  */
 public record JoinRequest(
     String subscriptionId, String streamName, String groupId, String itemId, JsonNode context) {
 
+  /**
+   * Checks the required components.
+   *
+   * @param subscriptionId the subscription's id; not null
+   * @param streamName the stream of the subscription; not null
+   * @param groupId the group of the subscription; not null
+   * @param itemId the item of an item subscription, or null
+   * @param context the connection's auth context, or null
+   * @throws NullPointerException when {@code subscriptionId}, {@code streamName} or {@code groupId}
+   *     is null
+   */
   public JoinRequest {
     Objects.requireNonNull(subscriptionId, "subscriptionId");
     Objects.requireNonNull(streamName, "streamName");
@@ -20,8 +37,11 @@ public record JoinRequest(
   }
 
   /**
-   * Reads the handler payload back (see {@link #toJson()}).
+   * Reads the handler payload back (see {@link #toJson()}). A JSON null {@code id} or {@code
+   * context} becomes Java null.
    *
+   * @param payload a join/leave payload
+   * @return the request it describes
    * @throws StreamException {@code deserialization_error} when a required field is missing
    */
   public static JoinRequest fromJson(JsonNode payload) {
@@ -43,6 +63,8 @@ public record JoinRequest(
   /**
    * The snake_case handler payload {@code {"subscription_id","stream_name","group_id","id",
    * "context"}}.
+   *
+   * @return a new object; {@code id} and {@code context} are always present (JSON null when absent)
    */
   public ObjectNode toJson() {
     ObjectNode node = Json.MAPPER.createObjectNode();

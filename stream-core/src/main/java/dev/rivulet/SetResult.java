@@ -8,9 +8,17 @@ import dev.rivulet.internal.Json;
 /**
  * Result of {@code stream::set}. {@code oldValue} is Java {@code null} when the item did not exist
  * (a stored JSON null is a {@link NullNode}). The nodes are shared: treat them as read-only.
+ *
+ * @param oldValue the value before the set, or Java null when the item did not exist
+ * @param newValue the value stored (a {@link NullNode} for a null value)
  */
 public record SetResult(JsonNode oldValue, JsonNode newValue) {
-  /** {@code {"old_value":…,"new_value":…}}. */
+  /**
+   * The result as {@code stream::set} returns it.
+   *
+   * @return a new object {@code {"old_value":…,"new_value":…}}, {@code old_value} JSON null for a
+   *     new item
+   */
   public ObjectNode toJson() {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);

@@ -16,7 +16,9 @@ public class StreamException extends RuntimeException {
 
   /**
    * A name is empty, too long or holds a lone UTF-16 surrogate, a value nests too deep or holds a
-   * non-finite number, a trigger config is unusable, a builder value is out of range.
+   * non-finite number, a trigger config is unusable, a value cannot be converted by the engine's
+   * mapper, a storage adapter builder value is out of range. ({@code StreamEngine.Builder} setters
+   * throw {@link IllegalArgumentException} instead.)
    */
   public static final String INVALID_ARGUMENT = "invalid_argument";
 
@@ -82,13 +84,32 @@ public class StreamException extends RuntimeException {
     NOT_APPLIED
   }
 
+  /** The machine-readable error code; never null. */
   private final String code;
+
+  /** What is known of a failed write's fate, or null when the error is not about one. */
   private final Outcome outcome;
 
+  /**
+   * An error with no cause and no write outcome.
+   *
+   * @param code the error code, one of the constants of this class or another code named in the
+   *     specification; not null
+   * @param message the human-readable message
+   * @throws NullPointerException when {@code code} is null
+   */
   public StreamException(String code, String message) {
     this(code, message, null, null);
   }
 
+  /**
+   * An error caused by another throwable, with no write outcome.
+   *
+   * @param code the error code; not null
+   * @param message the human-readable message
+   * @param cause the underlying failure, or null
+   * @throws NullPointerException when {@code code} is null
+   */
   public StreamException(String code, String message, Throwable cause) {
     this(code, message, cause, null);
   }
@@ -96,6 +117,13 @@ public class StreamException extends RuntimeException {
   /**
    * A failed write with what is known of its {@code outcome}; the message of an {@link
    * Outcome#UNKNOWN} one should say "outcome unknown".
+   *
+   * @param code the error code; not null
+   * @param message the human-readable message
+   * @param cause the underlying failure, or null
+   * @param outcome whether the write may have been applied, or null when the error is not about a
+   *     write's fate
+   * @throws NullPointerException when {@code code} is null
    */
   public StreamException(String code, String message, Throwable cause, Outcome outcome) {
     super(message, cause);
@@ -103,7 +131,11 @@ public class StreamException extends RuntimeException {
     this.outcome = outcome;
   }
 
-  /** The error code, e.g. {@code deserialization_error} or {@code STREAM_GET_ERROR}. */
+  /**
+   * The error code, e.g. {@code deserialization_error} or {@code STREAM_GET_ERROR}.
+   *
+   * @return the machine-readable code; never null
+   */
   public String code() {
     return code;
   }
@@ -111,6 +143,8 @@ public class StreamException extends RuntimeException {
   /**
    * For a failed write: whether it may have been applied; empty for reads and for errors that are
    * not about a write's fate (bad input is never applied and carries no outcome).
+   *
+   * @return the outcome given at construction, if any
    */
   public Optional<Outcome> outcome() {
     return Optional.ofNullable(outcome);

@@ -10,13 +10,30 @@ import java.util.List;
 /**
  * Result of {@code stream::update}. {@code oldValue} is Java {@code null} when the item did not
  * exist. The JSON nodes are shared with the store and with events: treat them as read-only.
+ *
+ * @param oldValue the value before the update, or Java null when the item did not exist
+ * @param newValue the value written by the update (never Java null from the engine)
+ * @param errors the skipped ops, in op order; empty when every op applied (copied, unmodifiable)
  */
 public record UpdateResult(JsonNode oldValue, JsonNode newValue, List<UpdateOpError> errors) {
+  /**
+   * Copies {@code errors}.
+   *
+   * @param oldValue the value before the update, or null when the item did not exist
+   * @param newValue the value written
+   * @param errors the skipped ops, in op order; not null
+   * @throws NullPointerException when {@code errors} is or holds null
+   */
   public UpdateResult {
     errors = List.copyOf(errors);
   }
 
-  /** {@code {"old_value":…,"new_value":…,"errors":[…]}} with {@code errors} omitted when empty. */
+  /**
+   * The result as {@code stream::update} returns it.
+   *
+   * @return a new object {@code {"old_value":…,"new_value":…,"errors":[…]}}, {@code old_value} JSON
+   *     null for a new item, {@code errors} omitted when empty
+   */
   public ObjectNode toJson() {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);

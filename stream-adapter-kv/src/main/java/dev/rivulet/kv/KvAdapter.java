@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * The kv storage adapters: {@link #inMemory()} keeps everything in the JVM; {@link
  * #fileBased(Path)} adds a write-ahead log with checksums, group commit, background compaction and
- * crash recovery.
+ * crash recovery. Both are thread-safe; writes to different groups do not block each other. kv
+ * delivers events within this process only: processes that share data need the Redis adapter.
  *
  * <pre>{@code
  * StorageAdapter store = KvAdapter.fileBased(Path.of("data")).fsync(KvAdapter.Fsync.ALWAYS).build();
@@ -39,12 +40,23 @@ public final class KvAdapter {
     OFF
   }
 
-  /** A store that keeps everything in this JVM. */
+  /**
+   * A store that keeps everything in this JVM, with the default event history (1 000 events or 5
+   * minutes per group) and the system clock; the same as {@link StorageAdapter#inMemory()}.
+   *
+   * @return a new, empty store
+   */
   public static StorageAdapter inMemory() {
     return StorageAdapter.inMemory();
   }
 
-  /** A builder for a durable store in {@code dir} (created when missing). */
+  /**
+   * A builder for a durable store in {@code dir} (created when missing). Nothing is opened until
+   * {@link Builder#build()}.
+   *
+   * @param dir the store's directory; one process at a time may hold it open
+   * @return a builder with the defaults described on its setters
+   */
   public static Builder fileBased(Path dir) {
     return new Builder(Objects.requireNonNull(dir, "dir"));
   }
@@ -53,7 +65,10 @@ public final class KvAdapter {
     return new StreamException(STORAGE_OPEN_ERROR, message, cause);
   }
 
-  /** Options of the file-based store; each setter checks its argument at once. */
+  /**
+   * Options of the file-based store; each setter checks its argument at once and throws a {@link
+   * StreamException} with code {@code invalid_argument} when it is out of range. Not thread-safe.
+   */
   public static final class Builder {
     private final Path dir;
     private Fsync fsync = Fsync.ALWAYS;
@@ -68,13 +83,24 @@ public final class KvAdapter {
       this.dir = dir;
     }
 
-    /** When writes are forced to disk; default {@link Fsync#ALWAYS}. */
+    /**
+     * When writes are forced to disk; default {@link Fsync#ALWAYS}.
+     *
+     * @param mode the fsync mode; not null
+     * @return this builder
+     */
     public Builder fsync(Fsync mode) {
       this.fsync = Objects.requireNonNull(mode, "fsync mode");
       return this;
     }
 
-    /** The longest time a write stays unforced with {@link Fsync#BATCH}: 1 ms … 1 min; 50 ms. */
+    /**
+     * The longest time a write stays unforced with {@link Fsync#BATCH}: 1 ms … 1 min; default 50
+     * ms. Ignored by the other modes.
+     *
+     * @param interval the interval; not null
+     * @return this builder
+     */
     public Builder batchInterval(Duration interval) {
       Objects.requireNonNull(interval, "batchInterval");
       if (interval.compareTo(Duration.ofMillis(1)) < 0
@@ -85,7 +111,12 @@ public final class KvAdapter {
       return this;
     }
 
-    /** Size after which the log moves to a new segment file: 4 KiB … 1 GiB; default 64 MiB. */
+    /**
+     * Size after which the log moves to a new segment file: 4 KiB … 1 GiB; default 64 MiB.
+     *
+     * @param bytes the segment size in bytes, 4 096 … 1 073 741 824
+     * @return this builder
+     */
     public Builder segmentSize(long bytes) {
       if (bytes < 4096 || bytes > (1L << 30)) {
         throw invalid("segmentSize must be between 4096 and 1073741824 bytes: " + bytes);
@@ -96,7 +127,11 @@ public final class KvAdapter {
 
     /**
      * Log bytes written since the last snapshot that start a background compaction: at least 1 KiB;
-     * default 256 MiB.
+     * default 256 MiB. Compaction writes a snapshot of every group and deletes the log segments it
+     * covers; writers pause only while their own group is copied.
+     *
+     * @param bytes the threshold in bytes, at least 1 024
+     * @return this builder
      */
     public Builder compactionThreshold(long bytes) {
       if (bytes < 1024) {
@@ -110,13 +145,22 @@ public final class KvAdapter {
      * Repair option: open even when a log record in the middle is corrupt, skipping the bad bytes
      * (the changes in them are lost; each skip is logged with file and offset). Default false: such
      * a directory is refused.
+     *
+     * @param skip true to skip corrupt records instead of refusing to open
+     * @return this builder
      */
     public Builder skipCorruptRecords(boolean skip) {
       this.skipCorruptRecords = skip;
       return this;
     }
 
-    /** The source of timestamps (epoch milliseconds); default the system clock. */
+    /**
+     * The source of timestamps (epoch milliseconds) of events and of the history's age limit;
+     * default the system clock. Event timestamps of a group are still made strictly increasing.
+     *
+     * @param clock the clock; not null
+     * @return this builder
+     */
     public Builder clock(LongSupplier clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -127,6 +171,10 @@ public final class KvAdapter {
      * {@code since} is replayed what it missed instead of re-synchronized; default 1 000 events or
      * 5 minutes. {@code maxEvents = 0} keeps none. History is not persisted: after a restart
      * subscribers re-synchronize.
+     *
+     * @param maxEvents events kept per group, at least 0
+     * @param maxAge the age beyond which events are no longer kept; not null, not negative
+     * @return this builder
      */
     public Builder history(int maxEvents, Duration maxAge) {
       try {
@@ -138,8 +186,11 @@ public final class KvAdapter {
     }
 
     /**
-     * Opens (creating or recovering) the directory.
+     * Opens (creating or recovering) the directory: takes its lock (held until the store is closed;
+     * the engine closes it on {@code StreamEngine.close()}), loads the latest snapshot, replays the
+     * log and cuts a torn record at its end.
      *
+     * @return the open store, to pass to {@code StreamEngine.Builder.storage}
      * @throws StreamException with code {@link #STORAGE_OPEN_ERROR} naming the path (and file and
      *     byte offset of a corrupt record, or the holder of the lock)
      */

@@ -25,7 +25,9 @@ import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Entry point of the Redis storage adapter: items in Redis (standalone or Cluster), events fanned
- * out to every instance through Redis sharded pub/sub.
+ * out to every instance through Redis pub/sub (one channel per group, sharded pub/sub on Cluster),
+ * each {@code seq} assigned in Redis atomically with its write. Triggers fire once, on the instance
+ * that made the write.
  *
  * <pre>{@code
  * StorageAdapter redis = RedisAdapter.builder().url("redis://127.0.0.1:6379").build();
@@ -35,11 +37,22 @@ import redis.clients.jedis.util.JedisURIHelper;
 public final class RedisAdapter {
   private RedisAdapter() {}
 
+  /**
+   * A builder with the defaults: key prefix {@code rivulet}, 16 pooled connections, a 2 s timeout,
+   * no near-cache, the default event history. {@link Builder#url} or {@link Builder#cluster} must
+   * be set before {@link Builder#build()}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Validated settings; {@link #build()} connects. */
+  /**
+   * Validated settings; {@link #build()} connects. Each setter checks its argument at once and
+   * throws a {@link StreamException} with code {@code invalid_argument} when it is out of range.
+   * Not thread-safe.
+   */
   public static final class Builder {
     private URI url;
     private List<HostAndPort> cluster;
@@ -51,7 +64,13 @@ public final class RedisAdapter {
 
     private Builder() {}
 
-    /** A standalone server, {@code redis://[user:password@]host:port[/db]}. */
+    /**
+     * A standalone server, {@code redis://[user:password@]host:port[/db]} ({@code rediss://} for
+     * TLS). Replaces an earlier {@link #cluster} setting.
+     *
+     * @param redisUrl the server's URL; not null
+     * @return this builder
+     */
     public Builder url(String redisUrl) {
       Objects.requireNonNull(redisUrl, "redisUrl");
       URI uri;
@@ -69,7 +88,13 @@ public final class RedisAdapter {
       return this;
     }
 
-    /** Redis Cluster seed nodes, each {@code host:port}. */
+    /**
+     * Redis Cluster seed nodes, each {@code host:port}; the rest of the cluster is discovered from
+     * them. Replaces an earlier {@link #url} setting.
+     *
+     * @param hostPorts at least one seed node; not null
+     * @return this builder
+     */
     public Builder cluster(List<String> hostPorts) {
       Objects.requireNonNull(hostPorts, "hostPorts");
       if (hostPorts.isEmpty()) {
@@ -88,7 +113,13 @@ public final class RedisAdapter {
       return this;
     }
 
-    /** Prefix of every key and channel (default {@code rivulet}); no braces. */
+    /**
+     * Prefix of every key and channel (default {@code rivulet}), so that several deployments can
+     * share one database; no braces, since those select the Cluster hash slot.
+     *
+     * @param prefix 1 … 128 characters without <code>&#123;</code> or <code>&#125;</code>; not null
+     * @return this builder
+     */
     public Builder keyPrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
       if (prefix.isEmpty()
@@ -101,7 +132,13 @@ public final class RedisAdapter {
       return this;
     }
 
-    /** Maximum pooled command connections (per node on Cluster), default 16. */
+    /**
+     * Maximum pooled command connections (per node on Cluster), default 16. The pub/sub fan-out
+     * uses its own connections.
+     *
+     * @param size the pool size, 1 … 1 024
+     * @return this builder
+     */
     public Builder poolSize(int size) {
       if (size < 1 || size > 1024) {
         throw invalid("poolSize", size, "1..1024");
@@ -111,7 +148,11 @@ public final class RedisAdapter {
     }
 
     /**
-     * Connect/read timeout of every command and of waiting for a pooled connection (default 2s).
+     * Connect/read timeout of every command and of waiting for a pooled connection (default 2s). A
+     * command that times out fails with a {@code STREAM_*_ERROR}.
+     *
+     * @param timeout the timeout, 10 ms … 10 min; not null
+     * @return this builder
      */
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
@@ -122,7 +163,14 @@ public final class RedisAdapter {
       return this;
     }
 
-    /** Enables the near-cache of at most {@code maxItems} items (off by default). */
+    /**
+     * Enables the near-cache of at most {@code maxItems} items (off by default). Only items of
+     * groups that have local subscribers are served from it, kept coherent through the pub/sub
+     * events: a read may lag a write of another instance by the pub/sub delivery delay.
+     *
+     * @param maxItems the most items cached, at least 1
+     * @return this builder
+     */
     public Builder nearCache(int maxItems) {
       if (maxItems < 1) {
         throw invalid("nearCache", maxItems, "at least 1 item");
@@ -135,6 +183,10 @@ public final class RedisAdapter {
      * How many recent events each group keeps in Redis for subscribers that resume with {@code
      * since} (default 1000 events / 5 minutes; {@code maxEvents} 0 keeps none). All instances on
      * one Redis should use the same setting.
+     *
+     * @param maxEvents events kept per group, 0 … 1 000 000
+     * @param maxAge the age beyond which events are no longer kept, 1 ms … 7 days; not null
+     * @return this builder
      */
     public Builder history(int maxEvents, Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
@@ -154,7 +206,14 @@ public final class RedisAdapter {
           "RedisAdapter." + setter + ": bad value " + value + " (" + expected + ")");
     }
 
-    /** Connects (PING) and returns the adapter; its {@code transport()} is the pub/sub fan-out. */
+    /**
+     * Connects (PING) and returns the adapter; its {@code transport()} is the pub/sub fan-out. The
+     * engine closes the adapter, and with it its connections, on {@code StreamEngine.close()}.
+     *
+     * @return the connected adapter, to pass to {@code StreamEngine.Builder.storage}
+     * @throws StreamException {@code invalid_argument} when neither {@link #url} nor {@link
+     *     #cluster} was set, {@code STREAM_CONNECTION_ERROR} when the server cannot be reached
+     */
     public StorageAdapter build() {
       if (url == null && cluster == null) {
         throw new StreamException(
