@@ -198,6 +198,20 @@ public sealed interface UpdateOp
   }
 
   /**
+   * A {@link Set} op with any value a plain Jackson mapper converts: a {@code String}, a number, a
+   * boolean, a {@code Map}, a record or POJO ({@code UpdateOp.set("status", "paid")}). A {@link
+   * JsonNode} goes to {@link #set(String, JsonNode)}.
+   *
+   * @param path one literal key, or {@code ""} for the root; not null
+   * @param value the new value; null = JSON null
+   * @return the op
+   * @throws StreamException {@code invalid_argument} when the value cannot be converted to JSON
+   */
+  static UpdateOp set(String path, Object value) {
+    return new Set(path, UpdateOpCodec.toJson(value));
+  }
+
+  /**
    * A {@link Merge} op.
    *
    * @param path the keys leading to the target object; empty = the root; not null

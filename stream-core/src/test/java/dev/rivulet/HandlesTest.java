@@ -47,8 +47,7 @@ class HandlesTest {
     assertThat(first.oldValue()).isNull();
     assertThat(o1.get()).isEqualTo(json("{'id':'o-1','total':5,'status':'new'}"));
 
-    UpdateResult r =
-        o1.update(UpdateOp.increment("total", 2), UpdateOp.set("status", json("'paid'")));
+    UpdateResult r = o1.update(UpdateOp.increment("total", 2), UpdateOp.set("status", "paid"));
     assertThat(r.errors()).isEmpty();
     assertThat(o1.get(Order.class)).isEqualTo(new Order("o-1", 7, "paid"));
     assertThat(engine.get("orders", "open", "o-1")).isEqualTo(o1.get());

@@ -1,6 +1,5 @@
 package example.host;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rivulet.EngineStats;
 import dev.rivulet.Group;
 import dev.rivulet.Item;
@@ -44,7 +43,7 @@ public final class Host {
               });
       o1.set(new Order("o-1", 5, "new"));
       UpdateResult r =
-          o1.update(UpdateOp.increment("total", 2), UpdateOp.set("status", TextNode.valueOf("paid")));
+          o1.update(UpdateOp.increment("total", 2), UpdateOp.set("status", "paid"));
       seen.add("errors " + r.errors().size());
       Order o = o1.get(Order.class);
       seen.add("get " + o);

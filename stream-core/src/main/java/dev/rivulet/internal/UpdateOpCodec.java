@@ -20,6 +20,21 @@ public final class UpdateOpCodec {
 
   private UpdateOpCodec() {}
 
+  /** The JSON of an op value given as a Java object (null = JSON null). */
+  public static JsonNode toJson(Object value) {
+    if (value == null) {
+      return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+    }
+    try {
+      return Json.MAPPER.valueToTree(value);
+    } catch (IllegalArgumentException e) {
+      throw new StreamException(
+          StreamException.INVALID_ARGUMENT,
+          "Cannot convert " + value.getClass().getName() + " to JSON: " + e.getMessage(),
+          e);
+    }
+  }
+
   /**
    * Decodes one op. Throws {@code StreamException(deserialization_error, detail)} where the detail
    * is a short serde-like description (the caller prefixes "Failed to deserialize input for …").
