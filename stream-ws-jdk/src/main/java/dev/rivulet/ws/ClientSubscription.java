@@ -15,12 +15,27 @@ import java.util.function.Consumer;
 
 /**
  * One subscription of a {@link StreamClient}: the local copy of a group's items (or of one item),
- * kept current from the sync and every later change, across reconnects. Listeners run on the
- * client's listener executor (see {@link StreamClient}).
+ * kept current from the sync and every later change, across reconnects. Made by {@link
+ * StreamClient#subscribeGroup} or {@link StreamClient#subscribeItem}; ended by {@link #close()}.
+ *
+ * <p>Threads: the getters may be called from any thread and return consistent copies. Listeners run
+ * on the client's listener executor (see {@link StreamClient}), after the local state was updated
+ * for the message that caused the call.
+ *
+ * <p>A {@code sync} (the first one, a re-sync after a reconnect without resume, after a detected
+ * gap, or one the server sends on its own) replaces the local state and is not reported as a {@link
+ * Change}.
  */
 public final class ClientSubscription implements AutoCloseable {
 
-  /** One change of the local state. {@code value} is null for a delete. */
+  /**
+   * One change of the local state, as passed to {@link #onChange} listeners.
+   *
+   * @param kind {@code "create"}, {@code "update"} or {@code "delete"}
+   * @param itemId the id of the item that changed
+   * @param value the item's new value; null for a delete
+   * @param seq the group's {@code seq} of the change, or -1 when the server sent none
+   */
   public record Change(String kind, String itemId, JsonNode value, long seq) {}
 
   private final StreamClient client;
@@ -45,19 +60,38 @@ public final class ClientSubscription implements AutoCloseable {
     this.item = item;
   }
 
+  /**
+   * The subscription id this client sends as {@code subscriptionId} in its join and leave messages.
+   *
+   * @return the id, {@code sub-N}, unique within its client
+   */
   public String id() {
     return id;
   }
 
+  /**
+   * The stream subscribed to.
+   *
+   * @return the stream name, as given when subscribing
+   */
   public String stream() {
     return stream;
   }
 
+  /**
+   * The group subscribed to (the whole group, or the group of the item).
+   *
+   * @return the group id, as given when subscribing
+   */
   public String group() {
     return group;
   }
 
-  /** The item of an item subscription, else null. */
+  /**
+   * The item of an item subscription.
+   *
+   * @return the item id, or null for a group subscription
+   */
   public String item() {
     return item;
   }
@@ -68,57 +102,106 @@ public final class ClientSubscription implements AutoCloseable {
    * invalid_argument}, {@code deserialization_error}) when it refused the join's names, or of code
    * {@code STREAM_CONNECTION_ERROR} when the client had no connection within its connect timeout
    * after this subscription was made (the subscription stays registered and syncs once a connection
-   * comes).
+   * comes). It is not completed by {@link #close()} or {@link StreamClient#close()}: a future still
+   * pending then stays pending.
    *
-   * @return the future of the first sync
+   * @return the future of the first sync; the same future on every call
    */
   public CompletableFuture<Void> ready() {
     return ready;
   }
 
-  /** A copy of the local state: item id → value, in the server's list order. */
+  /**
+   * A copy of the local state: item id → value, in the server's list order ({@code update} keeps an
+   * item's position, {@code create} appends). A group sync without {@code itemIds} (data from a
+   * {@code stream::list} override, or another server) is keyed {@code #0}, {@code #1}, … by
+   * position. An item subscription holds at most its one item.
+   *
+   * @return an unmodifiable copy, empty before the first sync; later changes do not show in it
+   */
   public synchronized Map<String, JsonNode> items() {
     return Collections.unmodifiableMap(new LinkedHashMap<>(items));
   }
 
-  /** The value of an item subscription's item (null when missing). */
+  /**
+   * The value of an item subscription's item.
+   *
+   * @return the item's value; null when the item is missing, before the first sync, and always for
+   *     a group subscription
+   */
   public synchronized JsonNode value() {
     return item == null ? null : items.get(item);
   }
 
-  /** The last {@code seq} seen, or -1 (servers that send no seq). */
+  /**
+   * The last {@code seq} applied; a reconnect re-joins with it as {@code since} to resume.
+   *
+   * @return the seq, or -1 before the first message carrying one, against servers that send no seq,
+   *     and right after a detected gap (until the next message carrying one)
+   */
   public synchronized long lastSeq() {
     return lastSeq;
   }
 
-  /** How many sync snapshots arrived (1 after joining; more after reconnects without resume). */
+  /**
+   * How many sync snapshots were applied: 1 after joining; more after reconnects the server could
+   * not resume, detected gaps, or re-syncs the server sent on its own.
+   *
+   * @return the count, 0 before the first sync
+   */
   public synchronized int syncCount() {
     return syncs;
   }
 
-  /** Messages dropped because their seq was already applied (0 against a Rivulet server). */
+  /**
+   * Messages dropped because their seq was already applied (0 against a Rivulet server).
+   *
+   * @return the count since this subscription was made
+   */
   public synchronized long duplicateCount() {
     return duplicates;
   }
 
   /**
-   * Times a seq was skipped (events lost); each one makes the subscription re-join for a fresh
-   * sync. 0 against a Rivulet server.
+   * Times a seq was skipped (events lost); each one makes the subscription re-join for a fresh sync
+   * (without {@code since}). 0 against a Rivulet server. Counted for group subscriptions only: an
+   * item subscription sees only its item's messages, so skipped seqs are normal there.
+   *
+   * @return the count since this subscription was made
    */
   public synchronized long gapCount() {
     return gaps;
   }
 
+  /**
+   * Adds a listener of changes: called once per {@code create}, {@code update} and {@code delete}
+   * applied to the local state, on the listener executor, in message order. Syncs and custom events
+   * are not changes. A listener added late misses the changes before it.
+   *
+   * @param listener the listener; a listener that throws is logged and stays registered
+   * @throws NullPointerException when {@code listener} is null
+   */
   public void onChange(Consumer<Change> listener) {
     changeListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Custom events ({@code stream::send}): listener gets the event type and its data. */
+  /**
+   * Adds a listener of custom events ({@code stream::send}); it gets the event's type and its data
+   * (never null: an absent {@code data} is a missing node), on the listener executor, in message
+   * order. An item subscription gets only the sends with its item's id.
+   *
+   * @param listener the listener; a listener that throws is logged and stays registered
+   * @throws NullPointerException when {@code listener} is null
+   */
   public void onEvent(BiConsumer<String, JsonNode> listener) {
     eventListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Leaves the subscription (idempotent). */
+  /**
+   * Leaves the subscription: the client forgets it (no more listener calls for later messages),
+   * sends {@code leave} when connected, and does not re-join it after a reconnect. Idempotent; does
+   * not complete a pending {@link #ready()}.
+   */
   @Override
   public void close() {
     client.leave(this);

@@ -51,7 +51,14 @@ import org.slf4j.LoggerFactory;
  * on the listener executor, one call at a time and in message order; the default is one daemon
  * thread {@code rivulet-client-listener}. A listener that throws is logged and does not affect the
  * client or other listeners. The local state ({@link ClientSubscription#items()}) is updated before
- * the change listeners of the same message run.
+ * the change listeners of the same message run. Reconnects and connect timeouts are scheduled on
+ * one daemon thread {@code rivulet-client-reconnect}; the JDK {@code HttpClient}'s own threads do
+ * the I/O. Every method may be called from any thread.
+ *
+ * <p>Connection failures never throw from the client's methods: a connection that cannot be made or
+ * is lost shows in {@link #state()}, {@link #lastFailure()}, the connection state listeners, and
+ * fails the pending {@link #ready()} futures once the connect timeout has passed; the client keeps
+ * reconnecting until {@link #close()}.
  */
 public final class StreamClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamClient.class);
@@ -59,9 +66,13 @@ public final class StreamClient implements AutoCloseable {
 
   /** The connection's state, reported to {@link #onConnectionState} listeners. */
   public enum ConnectionState {
+    /**
+     * A connection attempt is under way: the initial state, and again at each reconnect attempt.
+     */
     CONNECTING,
+    /** Connected; the join of every subscription has been queued for sending. */
     CONNECTED,
-    /** Lost; a reconnect is scheduled. */
+    /** Lost, or an attempt failed; a reconnect is scheduled after the current backoff. */
     DISCONNECTED,
     /** {@link #close()} was called: terminal. */
     CLOSED
@@ -114,9 +125,10 @@ public final class StreamClient implements AutoCloseable {
    * Completes when the client is connected for the first time; fails with a {@link StreamException}
    * of code {@link StreamException#STREAM_CONNECTION_ERROR} (its cause the last connection failure)
    * when that did not happen within the connect timeout. The client keeps trying to connect in the
-   * background either way, until {@link #close()}.
+   * background either way, until {@link #close()}. A {@link #close()} before either leaves it
+   * pending.
    *
-   * @return the future of the first connection
+   * @return the future of the first connection; the same future on every call
    */
   public CompletableFuture<Void> ready() {
     return ready;
@@ -160,17 +172,45 @@ public final class StreamClient implements AutoCloseable {
     }
   }
 
-  /** A builder for a client of the server at {@code uri} (e.g. {@code ws://127.0.0.1:3112/}). */
+  /**
+   * A builder for a client of the server at {@code uri}.
+   *
+   * @param uri the server's WebSocket URI, {@code ws://} or {@code wss://} (e.g. {@code
+   *     ws://127.0.0.1:3112/}); a query such as {@code ?token=T} is sent with the upgrade
+   * @return a new builder with the defaults
+   * @throws NullPointerException when {@code uri} is null
+   * @throws IllegalArgumentException when its scheme is neither {@code ws} nor {@code wss}
+   */
   public static Builder builder(URI uri) {
     return new Builder(uri);
   }
 
-  /** Subscribes to every item of a group. */
+  /**
+   * Subscribes to every item of a group. Returns at once: the join is sent now when connected, else
+   * once connected, and again after every reconnect. The names are checked by the server: a refused
+   * join fails the subscription's {@link ClientSubscription#ready()}.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @return the new subscription, with a fresh id
+   * @throws NullPointerException when {@code stream} or {@code group} is null
+   * @throws IllegalStateException when the client is closed
+   */
   public ClientSubscription subscribeGroup(String stream, String group) {
     return subscribe(stream, group, null);
   }
 
-  /** Subscribes to one item. */
+  /**
+   * Subscribes to one item of a group; its local state is that item alone. Returns at once, like
+   * {@link #subscribeGroup}.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id (the item need not exist yet)
+   * @return the new subscription, with a fresh id
+   * @throws NullPointerException when {@code stream}, {@code group} or {@code item} is null
+   * @throws IllegalStateException when the client is closed
+   */
   public ClientSubscription subscribeItem(String stream, String group, String item) {
     return subscribe(stream, group, Objects.requireNonNull(item, "item"));
   }
@@ -193,18 +233,35 @@ public final class StreamClient implements AutoCloseable {
     return sub;
   }
 
-  /** Adds a listener of connection state changes (called on the listener executor). */
+  /**
+   * Adds a listener of connection state changes, called on the listener executor with each new
+   * state. It hears only changes after it was added (read {@link #state()} for the current one);
+   * {@link #close()} reports {@link ConnectionState#CLOSED}.
+   *
+   * @param listener the listener; a listener that throws is logged and stays registered
+   * @throws NullPointerException when {@code listener} is null
+   */
   public void onConnectionState(Consumer<ConnectionState> listener) {
     stateListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  /**
+   * The connection's state now.
+   *
+   * @return the state; {@link ConnectionState#CLOSED} for good after {@link #close()}
+   */
   public ConnectionState state() {
     synchronized (lock) {
       return state;
     }
   }
 
-  /** Leaves every subscription, closes the connection and stops the client's threads. */
+  /**
+   * Leaves every subscription, closes the connection (close code 1000) and stops the client's
+   * threads. Does not wait: the leave messages and the close frame are sent in the background.
+   * Listener calls already queued still run on the default executor; a given listener executor is
+   * not shut down. Pending {@code ready()} futures stay pending. Idempotent.
+   */
   @Override
   public void close() {
     WebSocket ws;
@@ -436,7 +493,10 @@ public final class StreamClient implements AutoCloseable {
     };
   }
 
-  /** Configures a {@link StreamClient}; each setter checks its argument at once. */
+  /**
+   * Configures a {@link StreamClient}; each setter checks its argument at once. Not thread-safe;
+   * {@link #build()} may be called more than once, each time for a new client.
+   */
   public static final class Builder {
     private final URI uri;
     private final Map<String, String> headers = new LinkedHashMap<>();
@@ -454,7 +514,14 @@ public final class StreamClient implements AutoCloseable {
       this.uri = uri;
     }
 
-    /** Sends {@code Authorization: Bearer token} with the upgrade request. */
+    /**
+     * Sends {@code Authorization: Bearer token} with the upgrade request (the server's {@code
+     * authToken}). Same as {@code header("Authorization", "Bearer " + token)}.
+     *
+     * @param token the token
+     * @return this builder
+     * @throws IllegalArgumentException when {@code token} is null or blank
+     */
     public Builder authToken(String token) {
       if (token == null || token.isBlank()) {
         throw new IllegalArgumentException("authToken must not be blank");
@@ -462,7 +529,19 @@ public final class StreamClient implements AutoCloseable {
       return header("Authorization", "Bearer " + token);
     }
 
-    /** An extra header of the upgrade request (e.g. for the server's auth function). */
+    /**
+     * An extra header of the upgrade request (e.g. for the server's auth function), sent with every
+     * connection attempt. A later call with the same name (same case) replaces the value. Headers
+     * the JDK client sets itself ({@code Host}, {@code Connection}, {@code Upgrade}, {@code
+     * Sec-WebSocket-*}, …) are refused by it only when connecting: every attempt then fails with
+     * that {@code IllegalArgumentException} as {@link StreamClient#lastFailure()}.
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     * @throws IllegalArgumentException when {@code name} is null or blank
+     * @throws NullPointerException when {@code value} is null
+     */
     public Builder header(String name, String value) {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("header name must not be blank");
@@ -471,7 +550,16 @@ public final class StreamClient implements AutoCloseable {
       return this;
     }
 
-    /** Reconnect delays: start at {@code initial}, double up to {@code max}; 100 ms … 5 s. */
+    /**
+     * Reconnect delays: the first reconnect waits {@code initial}, each failed attempt doubles the
+     * wait up to {@code max}; a successful connection resets it to {@code initial}. Default 100 ms
+     * … 5 s.
+     *
+     * @param initial the first delay, positive
+     * @param max the largest delay, at least {@code initial}
+     * @return this builder
+     * @throws IllegalArgumentException unless {@code 0 < initial <= max} (also for null)
+     */
     public Builder reconnectBackoff(Duration initial, Duration max) {
       if (initial == null
           || max == null
@@ -486,6 +574,15 @@ public final class StreamClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a connection attempt (TCP connect) may take, and how long after {@link #build()} (or
+     * after a subscribe) {@link StreamClient#ready()} (or the subscription's {@link
+     * ClientSubscription#ready()}) waits for a connection before it fails; default 5 s.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is null, zero or negative
+     */
     public Builder connectTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("connectTimeout must be positive, got " + timeout);
@@ -496,14 +593,24 @@ public final class StreamClient implements AutoCloseable {
 
     /**
      * Where listeners run; it must run tasks one at a time in order to keep message order (the
-     * default single daemon thread does). A given executor is not shut down by the client.
+     * default single daemon thread does). A given executor is not shut down by the client; calls it
+     * rejects are dropped (logged at debug level).
+     *
+     * @param executor the executor of every listener call
+     * @return this builder
+     * @throws NullPointerException when {@code executor} is null
      */
     public Builder listenerExecutor(Executor executor) {
       this.listenerExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** Builds the client and starts connecting (in the background). */
+    /**
+     * Builds the client and starts connecting (in the background; this does not wait for the
+     * connection, see {@link StreamClient#ready()}).
+     *
+     * @return the new client, in state {@link ConnectionState#CONNECTING} or later
+     */
     public StreamClient build() {
       return new StreamClient(this);
     }

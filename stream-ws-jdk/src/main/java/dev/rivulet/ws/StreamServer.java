@@ -19,6 +19,21 @@ import java.util.concurrent.CountDownLatch;
 public final class StreamServer {
   private StreamServer() {}
 
+  /**
+   * Runs the standalone server until the JVM is stopped. Flags: {@code --host H} (default {@code
+   * 127.0.0.1}), {@code --port P} (default 3112, 0 = any free port), {@code --store memory|file}
+   * (default memory), {@code --data-dir DIR}, {@code --fsync always|batch|off}, {@code --redis-url
+   * URL} (Redis instead of kv), {@code --http-invoke}, {@code --echo}, {@code --auth-token T},
+   * {@code --allowed-origin O} (repeatable), {@code --max-item-bytes N}, {@code --help}; the
+   * environment variables {@code STREAM_HOST}, {@code STREAM_PORT}, {@code REDIS_URL} and {@code
+   * STREAM_AUTH_TOKEN} give defaults that the flags override. The inspector page and {@code GET
+   * /health}, {@code GET /stats} are always on.
+   *
+   * <p>Exit status: 0 after {@code --help} or a stop by SIGTERM/SIGINT; 2 for a bad flag; 1 when
+   * the storage cannot be opened or the address cannot be bound (one line on stderr each).
+   *
+   * @param args the command-line flags
+   */
   public static void main(String[] args) {
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != 0) {

@@ -34,9 +34,16 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Threads: selector threads {@code rivulet-ws-selector-N} do all socket I/O; protocol work
- * (join/leave triggers, snapshots, the auth function, HTTP invoke) runs on daemon threads {@code
- * rivulet-ws-worker-N}. {@link #close()} stops both. The engine is not closed by the server.
+ * <p>Threads: daemon selector threads {@code rivulet-ws-selector-N} do all socket I/O (the first
+ * one also accepts; connections are spread round-robin); protocol work (join/leave triggers,
+ * snapshots, the auth function, HTTP invoke, {@code /health} and {@code /stats}) runs on daemon
+ * threads {@code rivulet-ws-worker-N}. {@link #close()} stops both. The engine is not closed by the
+ * server (only by the hook of {@link #registerShutdownHook()}). The public methods may be called
+ * from any thread.
+ *
+ * <p>Limits, refusals and their defaults are those of the {@link Builder} setters; the wire
+ * protocol and every answer are described in {@code docs/PROTOCOL.md} and {@code
+ * docs/HARDENING.md}.
  */
 public final class StreamWebSocketServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamWebSocketServer.class);
@@ -80,15 +87,26 @@ public final class StreamWebSocketServer implements AutoCloseable {
     }
   }
 
-  /** A builder for a server of {@code engine}. */
+  /**
+   * A builder for a server of {@code engine}, with the defaults of each setter.
+   *
+   * @param engine the engine to serve; the server does not close it
+   * @return a new builder
+   * @throws NullPointerException when {@code engine} is null
+   */
   public static Builder builder(StreamEngine engine) {
     return new Builder(Objects.requireNonNull(engine, "engine"));
   }
 
   /**
-   * Binds and starts serving.
+   * Binds the listening socket and starts serving; returns once the port is bound (see {@link
+   * #port()}). A server starts at most once.
    *
-   * @throws UncheckedIOException when the address cannot be bound
+   * @return this server
+   * @throws UncheckedIOException when the address cannot be bound (e.g. the port is in use); the
+   *     server is then closed
+   * @throws java.nio.channels.UnresolvedAddressException (an {@code IllegalArgumentException}) when
+   *     the {@linkplain Builder#host host} name cannot be resolved
    * @throws IllegalStateException when already started or closed
    */
   public StreamWebSocketServer start() {
@@ -234,7 +252,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
     return pool;
   }
 
-  /** The bound port (the real one when built with port 0). */
+  /**
+   * The bound port (the real one when built with port 0); still answered after {@link #close()}.
+   *
+   * @return the port
+   * @throws IllegalStateException when the server was not started
+   */
   public int port() {
     if (port < 0) {
       throw new IllegalStateException("server not started");
@@ -257,7 +280,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
         engine.stats());
   }
 
-  /** How many TCP connections are open right now. */
+  /**
+   * How many TCP connections are open right now: WebSocket connections, plain HTTP requests in
+   * progress, and connections being refused at the limit.
+   *
+   * @return the count, as {@link ServerStats#connections()}
+   */
   public int connectionCount() {
     return connections.get();
   }
@@ -267,7 +295,8 @@ public final class StreamWebSocketServer implements AutoCloseable {
    * standalone server does: {@link #close()} (every connection closed with 1001, leave triggers
    * fired), then {@link StreamEngine#close()} of the engine, which flushes and closes its storage.
    * Without it an embedded server's clients see the connection drop (1006) when the host is
-   * stopped. Calling {@link #close()} first unregisters the hook. Idempotent.
+   * stopped. May be called before or after {@link #start()}; calling {@link #close()} first
+   * unregisters the hook, and after {@link #close()} this does nothing. Idempotent.
    *
    * @return this server
    */
@@ -297,8 +326,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: stops accepting, closes every connection with 1001, fires the leave triggers of
-   * the remaining subscriptions, then stops the threads. Idempotent.
+   * Graceful stop: stops accepting, closes every WebSocket connection with 1001 {@code server
+   * shutting down} (plain HTTP connections are dropped), fires the leave triggers of the remaining
+   * subscriptions, then stops the threads. Blocks while it waits: for the close handshakes up to
+   * the {@linkplain Builder#closeTimeout close timeout}, then up to 5 s for the leave triggers.
+   * Does not close the engine. Idempotent; also unregisters the {@linkplain #registerShutdownHook()
+   * shutdown hook}.
    */
   @Override
   public void close() {
@@ -347,7 +380,11 @@ public final class StreamWebSocketServer implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link StreamWebSocketServer}; each setter checks its argument at once. */
+  /**
+   * Configures a {@link StreamWebSocketServer}; each setter checks its argument at once (see its
+   * {@code @throws}). Not thread-safe; {@link #build()} may be called more than once, each time for
+   * a new server.
+   */
   public static final class Builder {
     private final StreamEngine engine;
     private String host = "127.0.0.1";
@@ -381,7 +418,14 @@ public final class StreamWebSocketServer implements AutoCloseable {
       this.engine = engine;
     }
 
-    /** The address to bind; default {@code 127.0.0.1}. */
+    /**
+     * The address to bind: an IP literal or a host name ({@code 0.0.0.0} for every interface);
+     * default {@code 127.0.0.1} (local clients only).
+     *
+     * @param host the address
+     * @return this builder
+     * @throws IllegalArgumentException when {@code host} is null or blank
+     */
     public Builder host(String host) {
       if (host == null || host.isBlank()) {
         throw new IllegalArgumentException("host must not be blank: " + host);
@@ -390,7 +434,14 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
-    /** The port; 0 picks a free one (see {@link #port()}). Default 3112. */
+    /**
+     * The TCP port; 0 picks a free one (read it with {@link StreamWebSocketServer#port()}). Default
+     * 3112.
+     *
+     * @param port the port, 0..65535
+     * @return this builder
+     * @throws IllegalArgumentException when {@code port} is outside 0..65535
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -402,7 +453,16 @@ public final class StreamWebSocketServer implements AutoCloseable {
     /**
      * A function registered in the engine, called before each upgrade with {@code
      * {"headers","path","query_params","addr"}}; it returns {@code {"context": any}}. If it throws
-     * or returns {@code {"unauthorized": true}} the upgrade is refused with HTTP 401.
+     * or returns {@code {"unauthorized": true}} the upgrade is refused with HTTP 401. The context
+     * is stamped on every join/leave trigger payload of the connection. The function runs on the
+     * worker pool (503 {@code overloaded} when its queue is full, 504 {@code timeout} after the
+     * {@linkplain #callTimeout call timeout}). Default: none (every upgrade is let in, subject to
+     * the token and origin checks).
+     *
+     * @param functionId the id of the function, registered in the engine by the time clients
+     *     connect
+     * @return this builder
+     * @throws IllegalArgumentException when {@code functionId} is null or blank
      */
     public Builder authFunction(String functionId) {
       if (functionId == null || functionId.isBlank()) {
@@ -413,7 +473,14 @@ public final class StreamWebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Requires {@code Authorization: Bearer T} or {@code ?token=T} on upgrades and HTTP invokes.
+     * Requires {@code Authorization: Bearer T} or the query parameter {@code ?token=T}
+     * (percent-decoded) on every WebSocket upgrade ({@code /}, {@code /stream/…}, {@code /echo}),
+     * HTTP invoke and status endpoint; else HTTP 401 {@code unauthorized}. The inspector page
+     * itself and CORS preflights are served without it. Default: none.
+     *
+     * @param token the token T
+     * @return this builder
+     * @throws IllegalArgumentException when {@code token} is null or empty
      */
     public Builder authToken(String token) {
       if (token == null || token.isEmpty()) {
@@ -423,7 +490,13 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
-    /** Enables {@code POST /invoke/{functionId}}; default off. */
+    /**
+     * Enables {@code POST /invoke/{functionId}} (and its {@code OPTIONS} preflight), which calls
+     * {@link StreamEngine#invoke}; default off ({@code /invoke/…} is then 404).
+     *
+     * @param enabled whether to serve it
+     * @return this builder
+     */
     public Builder httpInvoke(boolean enabled) {
       this.httpInvoke = enabled;
       return this;
@@ -443,19 +516,38 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
-    /** Enables the plain echo endpoint {@code /echo} (messages up to 16 MiB); default off. */
+    /**
+     * Enables the plain WebSocket echo endpoint {@code /echo} (messages up to 16 MiB, whatever
+     * {@link #maxMessageSize}); default off ({@code /echo} is then 404).
+     *
+     * @param enabled whether to serve it
+     * @return this builder
+     */
     public Builder echo(boolean enabled) {
       this.echo = enabled;
       return this;
     }
 
-    /** Serves the inspector page for a plain {@code GET /}; default off (426 instead). */
+    /**
+     * Serves the inspector page for a plain {@code GET /} (no upgrade); default off (426 {@code
+     * upgrade_required} instead). The standalone server turns it on.
+     *
+     * @param enabled whether to serve it
+     * @return this builder
+     */
     public Builder inspector(boolean enabled) {
       this.inspector = enabled;
       return this;
     }
 
-    /** Largest frame or message accepted (close 1009 above); default 1 MiB. */
+    /**
+     * Largest WebSocket frame or message accepted (close 1009 above) and largest HTTP invoke body
+     * (413 above); default 1 MiB.
+     *
+     * @param bytes the limit in bytes, at least 125
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is below 125
+     */
     public Builder maxMessageSize(int bytes) {
       if (bytes < 125) {
         throw new IllegalArgumentException("maxMessageSize must be at least 125: " + bytes);
@@ -464,7 +556,16 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
-    /** Bytes a connection may have queued before it is closed with 4008; default 1 MiB. */
+    /**
+     * Bytes a connection may have queued for sending: a frame that would take a non-empty queue
+     * over this closes the connection with 4008 {@code slow consumer} (counted in {@link
+     * ServerStats#slowConsumerCloses()}); other connections are not delayed. A single frame larger
+     * than this is still sent when the queue is empty. Default 1 MiB.
+     *
+     * @param bytes the bound in bytes, at least 1024
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is below 1024
+     */
     public Builder outboundQueueBytes(int bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("outboundQueueBytes must be at least 1024: " + bytes);
@@ -473,37 +574,85 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
-    /** A connection silent this long is closed; default 60 s. */
+    /**
+     * A WebSocket connection that has sent nothing (no frame, no pong) for this long is closed with
+     * 1001 {@code idle timeout}; also the upper bound of the {@link #requestTimeout}. Checked every
+     * 250 ms. Default 60 s.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is null, zero or negative
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive("idleTimeout", timeout);
       return this;
     }
 
-    /** A connection silent this long gets a ping; default 25 s. */
+    /**
+     * A WebSocket connection that has sent nothing for this long gets one ping (the next only after
+     * it has sent something); its pong counts as activity for the {@link #idleTimeout}. Should be
+     * shorter than the idle timeout (not checked: otherwise no ping is sent). Default 25 s.
+     *
+     * @param interval the interval, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code interval} is null, zero or negative
+     */
     public Builder pingInterval(Duration interval) {
       this.pingInterval = positive("pingInterval", interval);
       return this;
     }
 
-    /** How long a closing handshake may take before the socket is dropped; default 10 s. */
+    /**
+     * How long a closing handshake (or the writing of a final HTTP answer) may take before the
+     * socket is dropped; also how long {@link StreamWebSocketServer#close()} waits for the close
+     * handshakes. Default 10 s.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is null, zero or negative
+     */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = positive("closeTimeout", timeout);
       return this;
     }
 
-    /** Open connections above this are refused with HTTP 503; default 100 000. */
+    /**
+     * Open TCP connections above this are refused: a connection accepted at the limit is answered
+     * HTTP 503 {@code too_many_connections} and closed. The limit in force is lowered (and logged
+     * by {@link #build()}) to what the process's file-descriptor limit allows with a reserve of
+     * max(64, 10 %). Default 100 000.
+     *
+     * @param max the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code max} is below 1
+     */
     public Builder maxConnections(int max) {
       this.maxConnections = atLeastOne("maxConnections", max);
       return this;
     }
 
-    /** A join beyond this closes the connection with 1008; default 1 000. */
+    /**
+     * Subscriptions one WebSocket connection may hold; a join of a new subscription id beyond it
+     * closes the connection with 1008 {@code too many subscriptions} (a join replacing an existing
+     * id does not count). Default 1 000.
+     *
+     * @param max the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code max} is below 1
+     */
     public Builder maxSubscriptionsPerConnection(int max) {
       this.maxSubscriptionsPerConnection = atLeastOne("maxSubscriptionsPerConnection", max);
       return this;
     }
 
-    /** Client messages per second per connection (close 1008 above); 0 = unlimited (default). */
+    /**
+     * Client data messages (not control frames) per connection per one-second window; one more
+     * closes the connection with 1008 {@code message rate limit exceeded}. 0 = unlimited (default).
+     *
+     * @param max the limit, or 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException when {@code max} is negative
+     */
     public Builder maxMessagesPerSecond(int max) {
       if (max < 0) {
         throw new IllegalArgumentException("maxMessagesPerSecond must be >= 0: " + max);
@@ -512,13 +661,25 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
-    /** Selector threads; default min(4, cores). */
+    /**
+     * Selector threads, which do all socket I/O; default min(4, cores).
+     *
+     * @param threads the number of threads, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code threads} is below 1
+     */
     public Builder selectorThreads(int threads) {
       this.selectorThreads = atLeastOne("selectorThreads", threads);
       return this;
     }
 
-    /** SO_SNDBUF of accepted sockets in bytes; 0 = the OS default (auto-tuned). */
+    /**
+     * {@code SO_SNDBUF} of accepted sockets; 0 = the OS default (auto-tuned, the default).
+     *
+     * @param bytes the buffer size in bytes, or 0
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is negative
+     */
     public Builder socketSendBuffer(int bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("socketSendBuffer must be >= 0: " + bytes);
@@ -529,7 +690,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
 
     /**
      * Bytes all connections together may buffer for incomplete requests (heads and bodies in
-     * progress); a request needing more is answered 503 and its connection closed. Default 64 MiB.
+     * progress); a request needing more is answered 503 {@code server_busy} and its connection
+     * closed. Default 64 MiB.
+     *
+     * @param bytes the bound in bytes, at least 65 536
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is below 65 536
      */
     public Builder maxPendingRequestBytes(long bytes) {
       if (bytes < 64 * 1024) {
@@ -542,7 +708,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
 
     /**
      * A connection must deliver its complete HTTP request (head and body) within this time of
-     * connecting, else it is dropped (slowloris); capped by the idle timeout. Default 10 s.
+     * connecting, else it is dropped without an answer (slowloris); capped by the {@link
+     * #idleTimeout}. Default 10 s.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is null, zero or negative
      */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive("requestTimeout", timeout);
@@ -551,7 +722,11 @@ public final class StreamWebSocketServer implements AutoCloseable {
 
     /**
      * Threads for protocol work that may block on storage (joins, leaves, the auth function, HTTP
-     * invoke); default max(2, cores).
+     * invoke, {@code /health}, {@code /stats}); a thread idle for 30 s ends. Default max(2, cores).
+     *
+     * @param threads the number of threads, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code threads} is below 1
      */
     public Builder workerThreads(int threads) {
       this.workerThreads = atLeastOne("workerThreads", threads);
@@ -559,9 +734,14 @@ public final class StreamWebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Tasks that may wait for a worker thread; default 1 024. Beyond it an HTTP invoke or upgrade
-     * is answered 503 {@code overloaded} at once and a WebSocket message closes its connection with
-     * 1013 (try again later).
+     * Tasks that may wait for a worker thread; default 1 024. Beyond it an HTTP invoke, a status
+     * endpoint or an upgrade needing the {@linkplain #authFunction auth function} is answered 503
+     * {@code overloaded} ({@code "outcome":"not_applied"}) at once, and a WebSocket message closes
+     * its connection with 1013 {@code server overloaded} (its leave triggers still run).
+     *
+     * @param tasks the queue capacity, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code tasks} is below 1
      */
     public Builder workerQueue(int tasks) {
       this.workerQueue = atLeastOne("workerQueue", tasks);
@@ -570,7 +750,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
 
     /**
      * How long an HTTP invoke or auth function may take before the client is answered 504 {@code
-     * timeout} (with {@code "outcome":"unknown"}: the call may still complete); default 30 s.
+     * timeout} (with {@code "outcome":"unknown"}: the call may still complete); also bounds the
+     * status endpoints. Default 30 s.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is null, zero or negative
      */
     public Builder callTimeout(Duration timeout) {
       this.callTimeout = positive("callTimeout", timeout);
@@ -579,7 +764,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
 
     /**
      * How long a WebSocket join whose snapshot cannot be read (storage down) is retried before its
-     * connection is closed with 1011; default 30 s.
+     * connection is closed with 1011 {@code store unavailable}; retries back off from 20 ms
+     * doubling to 2 s. Default 30 s.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is null, zero or negative
      */
     public Builder joinRetryTimeout(Duration timeout) {
       this.joinRetryTimeout = positive("joinRetryTimeout", timeout);
@@ -588,11 +778,18 @@ public final class StreamWebSocketServer implements AutoCloseable {
 
     /**
      * Browser origins besides the server's own that may upgrade and call HTTP invoke, each {@code
-     * scheme://host[:port]}, {@code null} (sandboxed and {@code file:} pages) or {@code *} (any
-     * origin). A request carrying another {@code Origin} is refused with 403 {@code
+     * scheme://host[:port]}, the string {@code "null"} (sandboxed and {@code file:} pages) or
+     * {@code *} (any origin). Entries are compared case-insensitively, a trailing {@code /}
+     * dropped. A request carrying another {@code Origin} is refused with 403 {@code
      * forbidden_origin}; requests without {@code Origin} (non-browser clients) are never affected.
      * Allowed cross origins get CORS headers and preflight answers. Default: none (own origin
-     * only); each call replaces the list.
+     * only); each call replaces the list, an empty call clears it.
+     *
+     * @param origins the allowed origins
+     * @return this builder
+     * @throws IllegalArgumentException when {@code origins} is null, or an entry is blank or none
+     *     of the three forms (e.g. it has a path)
+     * @throws NullPointerException when an entry is null
      */
     public Builder allowedOrigins(String... origins) {
       if (origins == null) {
@@ -616,6 +813,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return value;
     }
 
+    /**
+     * Builds a server with these settings; it does not bind yet (see {@link
+     * StreamWebSocketServer#start()}).
+     *
+     * @return the new, unstarted server
+     */
     public StreamWebSocketServer build() {
       return new StreamWebSocketServer(
           engine,
