@@ -117,10 +117,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
               (SelectorLoop.SelectorTask) k -> accept(router, acceptLoop));
       loops.forEach(SelectorLoop::start);
       return this;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // e.g. an unresolvable host (UnresolvedAddressException): nothing opened may stay open
       close();
       throw new UncheckedIOException(
-          "cannot listen on " + options.host() + ":" + options.port(), e);
+          "cannot listen on " + options.host() + ":" + options.port() + ": " + e,
+          e instanceof IOException io ? io : new IOException(e));
     }
   }
 
