@@ -58,6 +58,15 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
   private volatile int closeCode = CloseCodes.NO_STATUS;
   private boolean peerClosed;
 
+  /** The request being answered (null while none is, or when its head could not be parsed). */
+  private HttpRequest request;
+
+  /** Requests answered on this connection (HTTP keep-alive bound). */
+  private int answered;
+
+  /** A kept-alive answer is being written; the next request is read once it is out. */
+  private boolean awaitingFlush;
+
   /** Decides what to do with a parsed HTTP request. */
   interface Router {
     void route(Connection connection, HttpRequest request);
@@ -71,6 +80,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
 
   private final Runnable onTerminate;
   private final ServerCounters counters;
+  private final RequestBudget budget;
 
   Connection(
       SocketChannel channel,
@@ -82,6 +92,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       Runnable onTerminate) {
     this.onTerminate = onTerminate;
     this.counters = counters;
+    this.budget = budget;
     this.channel = channel;
     this.loop = loop;
     this.options = options;
@@ -185,6 +196,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
 
   private void readHttp(ByteBuffer buf) {
     HttpRequest request;
+    this.request = null;
     try {
       request = parser.feed(buf);
     } catch (HttpRequestParser.HttpError e) {
@@ -208,6 +220,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       return;
     }
     releaseBuffers();
+    this.request = request;
     state = State.PENDING;
     // the answer (auth function, invoke) has its own bound; past it the client hears a 504
     deadlineNanos = System.nanoTime() + options.callTimeout().toNanos();
@@ -268,14 +281,60 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     }
   }
 
-  /** Answers a plain HTTP request (loop thread) and closes after the response is written. */
+  /**
+   * Answers a plain HTTP request (loop thread). HTTP/1.1 keep-alive: the connection stays open for
+   * the next request (pipelined ones are answered in order, one at a time) when the request was
+   * read whole, neither side asked for {@code Connection: close}, the answer is not a refusal that
+   * ends the exchange (503, 504) and the connection is under its request bound; otherwise it closes
+   * once the response is written.
+   */
   void respond(int status, byte[] response) {
-    if (state == State.CLOSED || state == State.CLOSING || state == State.DRAINING) {
+    if (state == State.CLOSED
+        || state == State.CLOSING
+        || state == State.DRAINING
+        || awaitingFlush) {
       return;
     }
     LOG.debug("connection {}: HTTP {}", remote, status);
-    outbound.sealWith(ByteBuffer.wrap(response));
-    startClosing();
+    byte[] kept = keepsAlive(status) ? HttpResponses.keepAlive(response) : null;
+    request = null;
+    if (kept == null) {
+      outbound.sealWith(ByteBuffer.wrap(response));
+      startClosing();
+      return;
+    }
+    answered++;
+    awaitingFlush = true;
+    deadlineNanos = System.nanoTime() + options.closeTimeout().toNanos();
+    sendRaw(ByteBuffer.wrap(kept));
+  }
+
+  private boolean keepsAlive(int status) {
+    HttpRequest r = request;
+    if (r == null || status == 503 || status == 504 || status == 408) {
+      return false;
+    }
+    boolean persistent =
+        r.version().equals("HTTP/1.1")
+            ? !r.headerHasToken("connection", "close")
+            : r.headerHasToken("connection", "keep-alive");
+    return persistent && answered + 1 < options.maxRequestsPerConnection();
+  }
+
+  /** The kept-alive answer is out: read the next request (what arrived meanwhile first). */
+  private void nextRequest() {
+    awaitingFlush = false;
+    state = State.HTTP;
+    parser = new HttpRequestParser(options.maxMessageSize(), budget, router::admitBody);
+    deadlineNanos = System.nanoTime() + handshakeTimeoutNanos();
+    if (key != null && key.isValid()) {
+      key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+    }
+    ByteBuffer rest = pendingInput;
+    pendingInput = null;
+    if (rest != null && rest.hasRemaining()) {
+      readHttp(rest);
+    }
   }
 
   // ---- FrameSink (loop thread) ----
@@ -400,6 +459,8 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       }
       if (state == State.CLOSING && outbound.isSealed()) {
         afterLastWrite();
+      } else if (awaitingFlush && state == State.PENDING) {
+        nextRequest();
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("write to {} failed", remote, e);
@@ -422,7 +483,11 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     switch (state) {
       case PENDING -> {
         if (now - deadlineNanos >= 0) {
-          respond(504, callTimedOut());
+          if (awaitingFlush) {
+            terminate(); // the client does not read its answers
+          } else {
+            respond(504, callTimedOut());
+          }
         }
       }
       case HTTP, CLOSING, DRAINING -> {

@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Plain HTTP/1.1 responses (always {@code Connection: close}). */
+/**
+ * Plain HTTP/1.1 responses. They are built with {@code Connection: close}; a connection that stays
+ * open rewrites that one header with {@link #keepAlive}.
+ */
 final class HttpResponses {
   static final ObjectMapper MAPPER = Json.MAPPER;
 
@@ -28,6 +31,41 @@ final class HttpResponses {
     out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     out.writeBytes(body);
     return out.toByteArray();
+  }
+
+  private static final byte[] CLOSE =
+      "Connection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] KEEP_ALIVE =
+      "Connection: keep-alive\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+  /**
+   * The same response announcing {@code Connection: keep-alive}; null when it is not one of ours
+   * (its head does not end with {@code Connection: close}), so the caller closes.
+   */
+  static byte[] keepAlive(byte[] response) {
+    int end = headEnd(response);
+    int start = end - CLOSE.length;
+    if (start < 0 || !java.util.Arrays.equals(response, start, end, CLOSE, 0, CLOSE.length)) {
+      return null;
+    }
+    byte[] result = new byte[response.length - CLOSE.length + KEEP_ALIVE.length];
+    System.arraycopy(response, 0, result, 0, start);
+    System.arraycopy(KEEP_ALIVE, 0, result, start, KEEP_ALIVE.length);
+    System.arraycopy(response, end, result, start + KEEP_ALIVE.length, response.length - end);
+    return result;
+  }
+
+  /** The index just past the blank line that ends the head, or -1. */
+  private static int headEnd(byte[] response) {
+    for (int i = 3; i < response.length; i++) {
+      if (response[i] == '\n'
+          && response[i - 1] == '\r'
+          && response[i - 2] == '\n'
+          && response[i - 3] == '\r') {
+        return i + 1;
+      }
+    }
+    return -1;
   }
 
   static byte[] json(int status, byte[] body) {

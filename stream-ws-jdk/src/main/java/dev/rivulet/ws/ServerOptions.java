@@ -24,6 +24,7 @@ record ServerOptions(
     int socketSendBuffer,
     long maxPendingRequestBytes,
     Duration requestTimeout,
+    int maxRequestsPerConnection,
     int workerThreads,
     int workerQueue,
     Duration callTimeout,

@@ -135,10 +135,12 @@ public final class StreamWebSocketServer implements AutoCloseable {
               (SelectorLoop.SelectorTask) k -> accept(router, acceptLoop));
       loops.forEach(SelectorLoop::start);
       return this;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // e.g. an unresolvable host (UnresolvedAddressException): nothing opened may stay open
       close();
       throw new UncheckedIOException(
-          "cannot listen on " + options.host() + ":" + options.port(), e);
+          "cannot listen on " + options.host() + ":" + options.port() + ": " + e,
+          e instanceof IOException io ? io : new IOException(e));
     }
   }
 
@@ -406,6 +408,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private int socketSendBuffer;
     private long maxPendingRequestBytes = 64L * 1024 * 1024;
     private Duration requestTimeout = Duration.ofSeconds(10);
+    private int maxRequestsPerConnection = 1000;
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int workerQueue = 1024;
     private Duration callTimeout = Duration.ofSeconds(30);
@@ -721,6 +724,19 @@ public final class StreamWebSocketServer implements AutoCloseable {
     }
 
     /**
+     * HTTP/1.1 keep-alive: how many requests one connection may make before the server answers with
+     * {@code Connection: close}; default 1 000, 1 = one request per connection. A kept-alive
+     * connection must send its next request within {@link #requestTimeout} of the last answer.
+     *
+     * @param max at least 1
+     * @return this builder
+     */
+    public Builder maxRequestsPerConnection(int max) {
+      this.maxRequestsPerConnection = atLeastOne("maxRequestsPerConnection", max);
+      return this;
+    }
+
+    /**
      * Threads for protocol work that may block on storage (joins, leaves, the auth function, HTTP
      * invoke, {@code /health}, {@code /stats}); a thread idle for 30 s ends. Default max(2, cores).
      *
@@ -843,6 +859,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
               socketSendBuffer,
               maxPendingRequestBytes,
               requestTimeout,
+              maxRequestsPerConnection,
               workerThreads,
               workerQueue,
               callTimeout,
