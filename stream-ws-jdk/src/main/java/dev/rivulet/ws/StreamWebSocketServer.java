@@ -103,10 +103,9 @@ public final class StreamWebSocketServer implements AutoCloseable {
    * #port()}). A server starts at most once.
    *
    * @return this server
-   * @throws UncheckedIOException when the address cannot be bound (e.g. the port is in use); the
-   *     server is then closed
-   * @throws java.nio.channels.UnresolvedAddressException (an {@code IllegalArgumentException}) when
-   *     the {@linkplain Builder#host host} name cannot be resolved
+   * @throws UncheckedIOException when the address cannot be bound (the port is in use, the
+   *     {@linkplain Builder#host host} name cannot be resolved …); the message names host:port and
+   *     the server is then closed, with nothing it opened left open
    * @throws IllegalStateException when already started or closed
    */
   public StreamWebSocketServer start() {
