@@ -296,6 +296,10 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
       return;
     }
     LOG.debug("connection {}: HTTP {}", remote, status);
+    if (request != null && !HttpResponses.hasHeader(response, "access-control-allow-origin")) {
+      // answers made without the request at hand (503 overloaded, 504 timeout …) get CORS too
+      response = HttpResponses.withHeaders(response, options.origins().corsHeaders(request));
+    }
     byte[] kept = keepsAlive(status) ? HttpResponses.keepAlive(response) : null;
     request = null;
     if (kept == null) {

@@ -99,6 +99,15 @@ final class HttpResponses {
   }
 
   /** {@code response} with {@code extra} headers added after its status line. */
+  /** Whether the response's head has a header called {@code name} (case-insensitive). */
+  static boolean hasHeader(byte[] response, String name) {
+    int end = headEnd(response);
+    String head =
+        new String(response, 0, end < 0 ? response.length : end, StandardCharsets.ISO_8859_1)
+            .toLowerCase(java.util.Locale.ROOT);
+    return head.contains("\r\n" + name.toLowerCase(java.util.Locale.ROOT) + ":");
+  }
+
   static byte[] withHeaders(byte[] response, Map<String, String> extra) {
     if (extra.isEmpty()) {
       return response;

@@ -99,6 +99,35 @@ class OutageTest {
   }
 
   @Test
+  void anAllowedCrossOriginPageGetsCorsHeadersOnA504AndA503Too() throws Exception {
+    blockingServer(
+        b ->
+            b.callTimeout(Duration.ofMillis(300))
+                .workerThreads(1)
+                .workerQueue(1)
+                .allowedOrigins("http://app.example"));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/invoke/block"))
+            .header("Content-Type", "application/json")
+            .header("Origin", "http://app.example")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"));
+    var first = JdkClient.HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    var second = JdkClient.HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    var third = JdkClient.HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> timedOut = first.get(10, TimeUnit.SECONDS);
+    assertThat(timedOut.statusCode()).isEqualTo(504);
+    assertThat(timedOut.headers().firstValue("access-control-allow-origin"))
+        .hasValue("http://app.example");
+    await().atMost(Duration.ofSeconds(10)).until(() -> second.isDone() && third.isDone());
+    HttpResponse<String> refused = second.get().statusCode() == 503 ? second.get() : third.get();
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.headers().firstValue("access-control-allow-origin"))
+        .hasValue("http://app.example");
+    release.countDown();
+  }
+
+  @Test
   void aCallPastItsBoundIsAnswered504WithOutcomeUnknown() throws Exception {
     blockingServer(b -> b.callTimeout(Duration.ofMillis(300)));
     long start = System.nanoTime();
