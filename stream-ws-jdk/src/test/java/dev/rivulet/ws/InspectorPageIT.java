@@ -105,6 +105,15 @@ class InspectorPageIT {
 
     engine.send("shop", "cart", "checkout", json("{\"total\":12}"), null);
     await().atMost(WAIT).ignoreExceptions().until(() -> text("#events").contains("checkout"));
+    // the live tail: every change and custom event after the sync, newest first, with its seq
+    JsonNode tail =
+        browser.script(
+            "return Array.from(document.querySelectorAll('#events li[data-seq]'))"
+                + ".map(li => li.dataset.seq + ' ' + li.dataset.kind);");
+    List<String> lines = new ArrayList<>();
+    tail.forEach(l -> lines.add(l.asText()));
+    long seq = engine.snapshot("shop", "cart", null).seq();
+    assertThat(lines).containsExactly(seq + " event", (seq - 1) + " update", (seq - 2) + " create");
     Files.createDirectories(SCREENSHOTS);
     browser.screenshot(SCREENSHOTS.resolve("inspector-live.png"));
 
