@@ -270,20 +270,10 @@ public final class EngineCore implements AutoCloseable {
       commitWithoutStorage(group, item, writeKind(result.oldValue()), result.newValue());
       return result;
     }
-    UpdateApplier.Applied[] applied = new UpdateApplier.Applied[1];
+    UpdateRun run = new UpdateRun(copy, limits);
     Change change;
     try {
-      change =
-          storage.update(
-              group,
-              item,
-              current -> {
-                applied[0] = UpdateApplier.apply(current, copy);
-                // refused here, inside the store's critical section: nothing is written or emitted
-                limits.check("the new value of stream::update", applied[0].newValue());
-                return applied[0].newValue();
-              },
-              this::publishChange);
+      change = storage.update(group, item, run, this::publishChange);
     } catch (StreamException e) {
       throw ValueLimits.isRefusal(e)
           ? e
@@ -291,7 +281,7 @@ public final class EngineCore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
     }
-    return new UpdateResult(change.oldValue(), change.newValue(), applied[0].errors());
+    return new UpdateResult(change.oldValue(), change.newValue(), run.errors());
   }
 
   // ---- subscriptions, join and leave ----
