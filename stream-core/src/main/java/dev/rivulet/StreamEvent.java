@@ -81,7 +81,7 @@ public final class StreamEvent {
   }
 
   /**
-   * Reads the wire form back (as an {@link dev.rivulet.spi.EventTransport} receives it).
+   * Reads the wire form back (as a cross-instance transport receives it).
    *
    * @throws StreamException {@code deserialization_error} when it is not a change event
    */

@@ -154,7 +154,9 @@ public final class RedisAdapter {
           "RedisAdapter." + setter + ": bad value " + value + " (" + expected + ")");
     }
 
-    /** Connects (PING) and returns the adapter; its {@code transport()} is the pub/sub fan-out. */
+    /**
+     * Connects (PING) and returns the adapter; it delivers events across instances over pub/sub.
+     */
     public StorageAdapter build() {
       if (url == null && cluster == null) {
         throw new StreamException(

@@ -11,12 +11,13 @@ import java.util.List;
  * UpdateApplier}, refuses a result over the value limits (inside the store's critical section, so
  * nothing is written or emitted), and keeps the outcome of the call whose value the store committed
  * (the last one: a store may retry a compare-and-set), so that {@link #errors} are the errors of
- * the committed value.
+ * the committed value. A stream whose update is overridden hands the ops to its function instead
+ * and the function's errors are kept ({@link #overridden}).
  */
 final class UpdateRun implements ItemUpdater {
   private final List<UpdateOp> ops;
   private final ValueLimits limits;
-  private UpdateApplier.Applied last;
+  private List<UpdateOpError> errors;
 
   UpdateRun(List<UpdateOp> ops, ValueLimits limits) {
     this.ops = ops;
@@ -27,15 +28,25 @@ final class UpdateRun implements ItemUpdater {
   public synchronized JsonNode apply(JsonNode current) {
     UpdateApplier.Applied applied = UpdateApplier.apply(current, ops);
     limits.check("the new value of stream::update", applied.newValue());
-    last = applied;
+    errors = applied.errors();
     return applied.newValue();
+  }
+
+  /** The ops, for an override function. */
+  List<UpdateOp> ops() {
+    return ops;
+  }
+
+  /** The errors an override function returned for the ops. */
+  synchronized void overridden(List<UpdateOpError> errors) {
+    this.errors = List.copyOf(errors);
   }
 
   /** The per-op errors of the committed application; call after the store's update returned. */
   synchronized List<UpdateOpError> errors() {
-    if (last == null) {
+    if (errors == null) {
       throw new IllegalStateException("the store committed an update without applying it");
     }
-    return last.errors();
+    return errors;
   }
 }
