@@ -45,7 +45,7 @@ public record JoinRequest(
    * "context"}}.
    */
   public ObjectNode toJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     node.put("subscription_id", subscriptionId);
     node.put("stream_name", streamName);
     node.put("group_id", groupId);

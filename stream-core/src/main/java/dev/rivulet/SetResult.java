@@ -12,7 +12,7 @@ import dev.rivulet.internal.Json;
 public record SetResult(JsonNode oldValue, JsonNode newValue) {
   /** {@code {"old_value":…,"new_value":…}}. */
   public ObjectNode toJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);
     node.set("new_value", newValue);
     return node;

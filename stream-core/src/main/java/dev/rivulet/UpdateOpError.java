@@ -19,7 +19,7 @@ public record UpdateOpError(int opIndex, String code, String message) {
 
   /** {@code {"op_index":i,"code":c,"message":m,"doc_url":…}}. */
   public ObjectNode toJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     node.put("op_index", opIndex);
     node.put("code", code);
     node.put("message", message);

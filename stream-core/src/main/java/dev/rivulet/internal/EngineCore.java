@@ -213,7 +213,7 @@ public final class EngineCore implements AutoCloseable {
     snap.items().forEach(i -> items.put(i.id(), i.value()));
     JsonNode data;
     if (itemId == null) {
-      ArrayNode array = Json.MAPPER.createArrayNode();
+      ArrayNode array = Json.array();
       if (storage.overridden("list", group.stream())) {
         items.clear();
         list(group).forEach(array::add);

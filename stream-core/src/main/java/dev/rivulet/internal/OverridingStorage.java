@@ -138,7 +138,7 @@ final class OverridingStorage implements StorageAdapter {
   public List<String> listGroups(String stream) {
     StreamFunction override = overrides.find("list_groups", stream);
     if (override != null) {
-      ObjectNode input = Json.MAPPER.createObjectNode().put("stream_name", stream);
+      ObjectNode input = Json.object().put("stream_name", stream);
       JsonNode result = overrides.read(override, "STREAM_LIST_GROUPS_ERROR", "list groups", input);
       return result == null
           ? List.of()

@@ -65,7 +65,7 @@ public final class UpdateOpCodec {
    * JSON array of its segments, so {@code decode(encode(op))} equals {@code op}.
    */
   public static JsonNode encode(UpdateOp op) {
-    ObjectNode json = Json.MAPPER.createObjectNode();
+    ObjectNode json = Json.object();
     json.put("type", op.type());
     if (op instanceof UpdateOp.Set set) {
       json.put("path", set.path());

@@ -33,17 +33,14 @@ final class HttpInvoke {
     }
     try {
       JsonNode result = engine.invoke(functionId, input);
-      byte[] json =
-          result == null
-              ? "null".getBytes(StandardCharsets.UTF_8)
-              : HttpResponses.MAPPER.writeValueAsBytes(result);
+      byte[] json = result == null ? "null".getBytes(StandardCharsets.UTF_8) : Json.bytes(result);
       return HttpResponses.json(200, json);
     } catch (StreamException e) {
       String message = String.valueOf(e.getMessage());
       return e.outcome()
           .map(o -> HttpResponses.error(status(e.code()), e.code(), message, outcome(o)))
           .orElseGet(() -> HttpResponses.error(status(e.code()), e.code(), message));
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       LOG.warn("invoke {} failed", functionId, e);
       return HttpResponses.error(500, "internal_error", String.valueOf(e.getMessage()));
     }
