@@ -8,8 +8,9 @@ import java.util.Collection;
 /**
  * The one owner of Rivulet's wire messages (docs/PROTOCOL.md): the stream message around an event,
  * the {@code sync} and {@code unauthorized} messages of the WebSocket protocol, and the {@code
- * {"code","message"}} error body of HTTP invoke. Used by the core's value types and by the
- * WebSocket binding, so each shape is written in one place. Takes plain values, not API types.
+ * {"code","message"}} error body of HTTP invoke, and the per-op error of {@code stream::update}.
+ * Used by the core's value types and by the WebSocket binding, so each shape is written in one
+ * place. Takes plain values, not API types.
  */
 public final class Wire {
   private Wire() {}
@@ -80,6 +81,16 @@ public final class Wire {
     if (outcome != null) {
       node.put("outcome", outcome);
     }
+    return node;
+  }
+
+  /** A failed op of an update: {@code {"op_index","code","message","doc_url"}}. */
+  public static ObjectNode opError(int opIndex, String code, String message, String docUrl) {
+    ObjectNode node = Json.object();
+    node.put("op_index", opIndex);
+    node.put("code", code);
+    node.put("message", message);
+    node.put("doc_url", docUrl);
     return node;
   }
 

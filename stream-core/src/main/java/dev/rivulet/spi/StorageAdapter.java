@@ -34,8 +34,9 @@ import java.util.function.LongSupplier;
 public interface StorageAdapter extends AutoCloseable {
 
   /**
-   * Where this adapter reports commits and delivers events from now on; called once by the engine
-   * before any write. Commits made before it are reported to nobody.
+   * Where this adapter reports commits and delivers events from now on; the engine calls it once,
+   * before its first write. Commits made before it are reported to nobody; a later call (an adapter
+   * handed to a second engine, a test) replaces the sink.
    */
   void start(EventSink sink);
 
