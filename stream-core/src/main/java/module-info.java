@@ -12,6 +12,8 @@ module dev.rivulet.core {
 
   exports dev.rivulet;
   exports dev.rivulet.spi;
+  exports dev.rivulet.internal.store to
+      dev.rivulet.kv;
   exports dev.rivulet.internal to
       dev.rivulet.kv,
       dev.rivulet.redis,

@@ -67,7 +67,7 @@ public record JoinRequest(
    * @return a new object; {@code id} and {@code context} are always present (JSON null when absent)
    */
   public ObjectNode toJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     node.put("subscription_id", subscriptionId);
     node.put("stream_name", streamName);
     node.put("group_id", groupId);

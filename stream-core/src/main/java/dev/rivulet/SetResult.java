@@ -20,7 +20,7 @@ public record SetResult(JsonNode oldValue, JsonNode newValue) {
    *     new item
    */
   public ObjectNode toJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);
     node.set("new_value", newValue);
     return node;

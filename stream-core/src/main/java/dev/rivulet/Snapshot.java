@@ -1,9 +1,8 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.internal.Json;
+import dev.rivulet.internal.Wire;
 import dev.rivulet.spi.GroupKey;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,13 +36,13 @@ public record Snapshot(
    * so that clients can key their state; clients that do not know these fields ignore them.
    */
   public ObjectNode toSyncJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    Json.wrapper(node, timestamp, group, itemId, "sync").set("data", data);
-    node.put("seq", seq);
-    if (itemId == null && items.size() == data.size()) {
-      ArrayNode ids = node.putArray("itemIds");
-      items.keySet().forEach(ids::add);
-    }
-    return node;
+    return Wire.sync(
+        group.stream(),
+        group.group(),
+        itemId,
+        data,
+        seq,
+        timestamp,
+        itemId == null && items.size() == data.size() ? items.keySet() : null);
   }
 }

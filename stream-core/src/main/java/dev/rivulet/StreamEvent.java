@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.internal.Json;
+import dev.rivulet.internal.Wire;
 import dev.rivulet.spi.GroupKey;
 import java.util.Locale;
 import java.util.Objects;
@@ -81,7 +82,7 @@ public final class StreamEvent {
   }
 
   /**
-   * Reads the wire form back (as an {@link dev.rivulet.spi.EventTransport} receives it).
+   * Reads the wire form back (as a cross-instance transport receives it).
    *
    * @throws StreamException {@code deserialization_error} when it is not a change event
    */
@@ -194,17 +195,8 @@ public final class StreamEvent {
   }
 
   private ObjectNode buildJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    ObjectNode event = Json.wrapper(node, timestamp, group, itemId, kind.wireName());
-    if (kind == Kind.EVENT) {
-      ObjectNode inner = event.putObject("event");
-      inner.put("type", eventType);
-      inner.set("data", data);
-    } else {
-      event.set("data", data);
-    }
-    node.put("seq", seq);
-    return node;
+    return Wire.event(
+        group.stream(), group.group(), itemId, kind.wireName(), eventType, data, seq, timestamp);
   }
 
   @Override

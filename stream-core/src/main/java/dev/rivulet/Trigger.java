@@ -48,7 +48,7 @@ public record Trigger(
   public Trigger {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(type, "type");
-    config = config == null ? Json.MAPPER.createObjectNode() : config.deepCopy();
+    config = config == null ? Json.object() : config.deepCopy();
     if ((functionId == null) == (handler == null)) {
       throw new IllegalArgumentException("exactly one of functionId and handler must be given");
     }
@@ -168,7 +168,7 @@ public record Trigger(
    */
   public abstract static class Builder<B extends Builder<B>> {
     private final TriggerType type;
-    private final ObjectNode config = Json.MAPPER.createObjectNode();
+    private final ObjectNode config = Json.object();
     private String id;
 
     Builder(TriggerType type) {
@@ -302,7 +302,7 @@ public record Trigger(
           input ->
               handler.allow(JoinRequest.fromJson(input))
                   ? null
-                  : Json.MAPPER.createObjectNode().put("unauthorized", true));
+                  : Json.object().put("unauthorized", true));
     }
   }
 
@@ -346,6 +346,6 @@ public record Trigger(
    * @return a new, mutable config object
    */
   public static ObjectNode streamConfig(String stream) {
-    return Json.MAPPER.createObjectNode().put("stream_name", stream);
+    return Json.object().put("stream_name", stream);
   }
 }

@@ -1,7 +1,7 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.internal.Json;
+import dev.rivulet.internal.Wire;
 import java.util.Objects;
 
 /**
@@ -37,11 +37,6 @@ public record UpdateOpError(int opIndex, String code, String message) {
    *     #DOC_URL}
    */
   public ObjectNode toJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("op_index", opIndex);
-    node.put("code", code);
-    node.put("message", message);
-    node.put("doc_url", DOC_URL);
-    return node;
+    return Wire.opError(opIndex, code, message, DOC_URL);
   }
 }

@@ -35,7 +35,7 @@ public record UpdateResult(JsonNode oldValue, JsonNode newValue, List<UpdateOpEr
    *     null for a new item, {@code errors} omitted when empty
    */
   public ObjectNode toJson() {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);
     node.set("new_value", newValue);
     if (!errors.isEmpty()) {

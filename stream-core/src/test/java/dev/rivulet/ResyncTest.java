@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.spi.EventSink;
-import dev.rivulet.spi.EventTransport;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.StorageAdapter;
@@ -23,12 +22,12 @@ class ResyncTest {
 
   /**
    * The in-memory store whose snapshots fail while {@code failures} is positive, whose transport
-   * drops the next {@code drop} events, and which keeps history only when asked.
+   * drops the next {@code drop} events, whose subscriber deliveries drop the next {@code drop}
+   * events, and which keeps history only when asked.
    */
   private static final class FlakyStore extends ForwardingStorageAdapter {
     final AtomicInteger failures = new AtomicInteger();
     final AtomicInteger drop = new AtomicInteger();
-    final EventTransport inner = EventTransport.inProcess();
     volatile boolean keepHistory;
     volatile EventSink sink;
 
@@ -36,37 +35,29 @@ class ResyncTest {
       super(StorageAdapter.inMemory());
     }
 
+    /** Hands the engine's sink to the store wrapped: subscriber deliveries may be dropped. */
     @Override
-    public EventTransport transport() {
-      return new EventTransport() {
-        @Override
-        public void start(EventSink s) {
-          sink = s;
-          inner.start(s);
-        }
+    public void start(EventSink s) {
+      sink = s;
+      delegate.start(
+          new EventSink() {
+            @Override
+            public void committed(StreamEvent event) {
+              s.committed(event);
+            }
 
-        @Override
-        public void publish(StreamEvent event) {
-          if (drop.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
-            inner.publish(event);
-          }
-        }
+            @Override
+            public void event(StreamEvent event) {
+              if (drop.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+                s.event(event);
+              }
+            }
 
-        @Override
-        public void subscribe(GroupKey group) {
-          inner.subscribe(group);
-        }
-
-        @Override
-        public void unsubscribe(GroupKey group) {
-          inner.unsubscribe(group);
-        }
-
-        @Override
-        public void close() {
-          inner.close();
-        }
-      };
+            @Override
+            public void lost(GroupKey group) {
+              s.lost(group);
+            }
+          });
     }
 
     @Override

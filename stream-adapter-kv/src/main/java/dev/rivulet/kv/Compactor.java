@@ -1,7 +1,7 @@
 package dev.rivulet.kv;
 
+import dev.rivulet.internal.store.GroupTable;
 import dev.rivulet.spi.GroupSnapshot;
-import dev.rivulet.spi.GroupTable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

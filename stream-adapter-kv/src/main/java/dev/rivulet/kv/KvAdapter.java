@@ -1,8 +1,8 @@
 package dev.rivulet.kv;
 
 import dev.rivulet.StreamException;
+import dev.rivulet.internal.store.GroupTable;
 import dev.rivulet.spi.EventHistory;
-import dev.rivulet.spi.GroupTable;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
 import java.nio.file.Files;

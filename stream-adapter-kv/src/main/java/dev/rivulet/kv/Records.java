@@ -1,8 +1,6 @@
 package dev.rivulet.kv;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +31,6 @@ final class Records {
   static final byte SNAP_GROUP = 11;
   static final byte SNAP_END = 12;
   static final byte MANIFEST = 20;
-
-  static final ObjectMapper MAPPER = Json.MAPPER;
 
   private Records() {}
 
@@ -70,11 +66,7 @@ final class Records {
   }
 
   static byte[] json(JsonNode value) {
-    try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.bytes(value);
   }
 
   static JsonNode parse(byte[] bytes) throws IOException {

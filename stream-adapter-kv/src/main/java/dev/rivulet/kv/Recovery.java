@@ -1,6 +1,6 @@
 package dev.rivulet.kv;
 
-import dev.rivulet.spi.GroupTable;
+import dev.rivulet.internal.store.GroupTable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;

@@ -1,8 +1,8 @@
 package dev.rivulet.kv;
 
+import dev.rivulet.internal.store.GroupTable;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
-import dev.rivulet.spi.GroupTable;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -42,7 +42,7 @@ class KvCompactionTest {
                 () -> {
                   for (int i = 0; i < perThread; i++) {
                     long start = System.nanoTime();
-                    store.set(g, "i" + (i % 50), IntNode.valueOf(i), c -> {});
+                    store.set(g, "i" + (i % 50), IntNode.valueOf(i));
                     longestWrite.accumulateAndGet(System.nanoTime() - start, Math::max);
                   }
                 });

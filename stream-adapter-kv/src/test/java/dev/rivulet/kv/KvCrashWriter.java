@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.spi.Change;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Notice;
@@ -132,24 +131,23 @@ public final class KvCrashWriter {
     }
 
     @Override
-    public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
-      return record(delegate.set(group, item, value, listener));
+    public Change set(GroupKey group, String item, JsonNode value) {
+      return record(delegate.set(group, item, value));
     }
 
     @Override
-    public Change delete(GroupKey group, String item, CommitListener listener) {
-      return record(delegate.delete(group, item, listener));
+    public Change delete(GroupKey group, String item) {
+      return record(delegate.delete(group, item));
     }
 
     @Override
-    public Change update(
-        GroupKey group, String item, ItemUpdater updater, CommitListener listener) {
-      return record(delegate.update(group, item, updater, listener));
+    public Change update(GroupKey group, String item, ItemUpdater updater) {
+      return record(delegate.update(group, item, updater));
     }
 
     @Override
-    public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
-      return record(delegate.send(group, item, notice, listener));
+    public Change send(GroupKey group, String item, Notice notice) {
+      return record(delegate.send(group, item, notice));
     }
   }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamException;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.Test;
  * CAP_SYS_ADMIN); skipped with a message where that is not permitted.
  */
 class KvDiskFullIT {
-  private static final CommitListener IGNORE = c -> {};
   private static final GroupKey G = new GroupKey("s", "g");
   private static final String PAD = "x".repeat(500);
 
@@ -109,7 +107,7 @@ class KvDiskFullIT {
   /** Writes item {@code i % 20} = value(i); records it when acknowledged. */
   private boolean trySet(StorageAdapter store, int i, Map<String, JsonNode> acked) {
     try {
-      store.set(G, "i" + (i % 20), value(i), IGNORE);
+      store.set(G, "i" + (i % 20), value(i));
       acked.put("i" + (i % 20), value(i));
       return true;
     } catch (StreamException e) {
@@ -213,7 +211,7 @@ class KvDiskFullIT {
                     for (int k = 0; failures < 10; k++) {
                       assertThat(k).as("writes never failed on a full disk").isLessThan(10_000);
                       try {
-                        store.set(acked.group(), "i" + (k % 5), value(k), IGNORE);
+                        store.set(acked.group(), "i" + (k % 5), value(k));
                         acked.items().put("i" + (k % 5), value(k));
                         acked.count()[0]++;
                       } catch (StreamException e) {
@@ -242,7 +240,7 @@ class KvDiskFullIT {
             .ignoreExceptionsInstanceOf(StreamException.class)
             .until(
                 () -> {
-                  store.set(a.group(), "after", value(-1), IGNORE);
+                  store.set(a.group(), "after", value(-1));
                   return true;
                 });
         a.items().put("after", value(-1));

@@ -30,7 +30,7 @@ class KvLockIT {
       holder.kill();
     }
     try (StorageAdapter store = KvAdapter.fileBased(dir).build()) {
-      store.set(new GroupKey("s", "g"), "i", IntNode.valueOf(1), c -> {});
+      store.set(new GroupKey("s", "g"), "i", IntNode.valueOf(1));
       assertThat(store.get(new GroupKey("s", "g"), "i")).isEqualTo(IntNode.valueOf(1));
     }
   }

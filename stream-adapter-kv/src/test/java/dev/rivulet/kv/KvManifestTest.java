@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.rivulet.StreamException;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.StorageAdapter;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * noticed on open (regression: such a directory used to open silently without the lost changes).
  */
 class KvManifestTest {
-  private static final CommitListener IGNORE = c -> {};
   private static final GroupKey G = new GroupKey("s", "g");
 
   @TempDir Path tmp;
@@ -33,7 +31,7 @@ class KvManifestTest {
   /** Writes {@code n} sets (about 60 bytes each) starting at value {@code from}. */
   private static void write(StorageAdapter store, int from, int n) {
     for (int i = from; i < from + n; i++) {
-      store.set(G, "i" + (i % 10), IntNode.valueOf(i), IGNORE);
+      store.set(G, "i" + (i % 10), IntNode.valueOf(i));
     }
   }
 

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
+import dev.rivulet.testkit.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KvRecoveryTest {
-  private static final CommitListener IGNORE = c -> {};
   private static final Notice PING =
       new Notice(StreamEvent.Kind.EVENT, "ping", NullNode.getInstance());
   private static final GroupKey G = new GroupKey("s", "g");
@@ -51,17 +50,16 @@ class KvRecoveryTest {
     GroupKey b = new GroupKey("orders", "ü ../x");
     GroupKey emptied = new GroupKey("tmp", "gone");
     for (String id : List.of("c", "a", "b", "d")) {
-      store.set(
-          a, id, json("{\"id\":\"" + id + "\",\"n\":123456789012345678901234567890}"), IGNORE);
+      store.set(a, id, json("{\"id\":\"" + id + "\",\"n\":123456789012345678901234567890}"));
     }
-    store.update(a, "a", v -> json("{\"z\":1,\"a\":[],\"m\":{}}"), IGNORE);
-    store.delete(a, "c", IGNORE);
-    store.set(a, "c", json("null"), IGNORE);
-    store.send(a, null, PING, IGNORE);
-    store.set(b, "only", IntNode.valueOf(7), IGNORE);
-    store.set(emptied, "x", IntNode.valueOf(1), IGNORE);
-    store.send(emptied, "x", PING, IGNORE);
-    store.delete(emptied, "x", IGNORE);
+    store.update(a, "a", v -> json("{\"z\":1,\"a\":[],\"m\":{}}"));
+    store.delete(a, "c");
+    store.set(a, "c", json("null"));
+    store.send(a, null, PING);
+    store.set(b, "only", IntNode.valueOf(7));
+    store.set(emptied, "x", IntNode.valueOf(1));
+    store.send(emptied, "x", PING);
+    store.delete(emptied, "x");
     return List.of(a, b, emptied);
   }
 
@@ -83,7 +81,7 @@ class KvRecoveryTest {
           .containsExactly("a", "b", "d", "c");
       assertThat(store.listAll()).isEqualTo(listed).doesNotContainKey("tmp");
       assertThat(store.snapshot(groups.get(2)).seq()).isEqualTo(3);
-      var next = store.set(groups.get(2), "x", IntNode.valueOf(2), IGNORE);
+      var next = store.set(groups.get(2), "x", IntNode.valueOf(2));
       assertThat(next.seq()).isEqualTo(4);
       assertThat(next.timestamp()).isGreaterThan(before.get(2).timestamp());
     }
@@ -97,8 +95,8 @@ class KvRecoveryTest {
     try (StorageAdapter store = open(dir)) {
       groups = writeMix(store);
       long segment = ((FileStorage) store).compactNow();
-      store.set(groups.get(1), "after", json("[1,2]"), IGNORE);
-      store.delete(groups.get(0), "a", IGNORE);
+      store.set(groups.get(1), "after", json("[1,2]"));
+      store.delete(groups.get(0), "a");
       before = state(store, groups);
       assertThat(KvFiles.fileNames(dir))
           .contains(Layout.snapshot(dir, segment).getFileName().toString())
@@ -121,9 +119,9 @@ class KvRecoveryTest {
                 for (int i = 0; i < 400; i++) {
                   GroupKey g = new GroupKey("s", "g" + (i % 4));
                   if (i % 7 == 3) {
-                    store.delete(g, "i" + (i % 5), IGNORE);
+                    store.delete(g, "i" + (i % 5));
                   } else {
-                    store.set(g, "i" + (i % 5), IntNode.valueOf(i), IGNORE);
+                    store.set(g, "i" + (i % 5), IntNode.valueOf(i));
                   }
                 }
               });
@@ -149,7 +147,7 @@ class KvRecoveryTest {
   private static Path writeThirty(Path dir) {
     try (StorageAdapter store = open(dir)) {
       for (int i = 1; i <= 30; i++) {
-        store.set(G, "i" + (i % 5), IntNode.valueOf(i), IGNORE);
+        store.set(G, "i" + (i % 5), IntNode.valueOf(i));
       }
     }
     return dir;
@@ -191,7 +189,7 @@ class KvRecoveryTest {
       try (StorageAdapter store = open(copy)) {
         assertHoldsFirst(store, complete);
         assertThat(Files.size(seg)).as("cut at %d", cut).isEqualTo((long) starts.get(complete));
-        store.set(G, "new", IntNode.valueOf(-1), IGNORE);
+        store.set(G, "new", IntNode.valueOf(-1));
       }
       try (StorageAdapter store = open(copy)) {
         assertThat(store.snapshot(G).seq()).isEqualTo(complete + 1);
@@ -262,7 +260,7 @@ class KvRecoveryTest {
   void aSecondOpenOfTheSameDirectoryInThisProcessIsRefused() {
     Path dir = tmp.resolve("db");
     try (StorageAdapter first = open(dir)) {
-      first.set(G, "i", IntNode.valueOf(1), IGNORE);
+      first.set(G, "i", IntNode.valueOf(1));
       assertThatThrownBy(() -> open(dir))
           .isInstanceOf(StreamException.class)
           .hasMessageContaining(dir.toString())
@@ -310,22 +308,26 @@ class KvRecoveryTest {
     AtomicLong told = new AtomicLong();
     Path segment;
     try (StorageAdapter store = open(dir)) {
-      store.set(G, "i", IntNode.valueOf(1), IGNORE);
+      RecordingSink sink = new RecordingSink();
+      sink.onCommit = e -> told.incrementAndGet();
+      store.start(sink);
+      store.set(G, "i", IntNode.valueOf(1));
+      told.set(0);
       segment = KvFiles.segments(dir).get(KvFiles.segments(dir).size() - 1);
       KvFiles.makeReadOnly(segment);
       try {
-        assertThatThrownBy(() -> store.set(G, "i", IntNode.valueOf(2), c -> told.incrementAndGet()))
+        assertThatThrownBy(() -> store.set(G, "i", IntNode.valueOf(2)))
             .isInstanceOf(StreamException.class)
             .hasMessageContaining(dir.toString())
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_SET_ERROR");
-        assertThatThrownBy(() -> store.delete(G, "i", c -> told.incrementAndGet()))
+        assertThatThrownBy(() -> store.delete(G, "i"))
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_DELETE_ERROR");
-        assertThatThrownBy(() -> store.update(G, "i", v -> v, c -> told.incrementAndGet()))
+        assertThatThrownBy(() -> store.update(G, "i", v -> v))
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_UPDATE_ERROR");
-        assertThatThrownBy(() -> store.send(G, null, PING, c -> told.incrementAndGet()))
+        assertThatThrownBy(() -> store.send(G, null, PING))
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_SEND_ERROR");
         assertThat(told).hasValue(0);
@@ -347,11 +349,11 @@ class KvRecoveryTest {
         KvFiles.runningAsRoot(), "needs chattr: an open file stays writable for non-root owners");
     Path dir = tmp.resolve("db");
     try (StorageAdapter store = open(dir)) {
-      store.set(G, "i", IntNode.valueOf(1), IGNORE);
+      store.set(G, "i", IntNode.valueOf(1));
       Path segment = KvFiles.segments(dir).get(KvFiles.segments(dir).size() - 1);
       KvFiles.makeReadOnly(segment);
       try {
-        assertThatThrownBy(() -> store.set(G, "i", IntNode.valueOf(2), IGNORE))
+        assertThatThrownBy(() -> store.set(G, "i", IntNode.valueOf(2)))
             .isInstanceOf(StreamException.class)
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_SET_ERROR");
@@ -362,8 +364,8 @@ class KvRecoveryTest {
           .atMost(java.time.Duration.ofSeconds(10))
           .pollInterval(java.time.Duration.ofMillis(20))
           .ignoreExceptionsInstanceOf(StreamException.class)
-          .until(() -> store.set(G, "i", IntNode.valueOf(3), IGNORE).seq() == 2);
-      assertThat(store.set(G, "j", IntNode.valueOf(4), IGNORE).seq()).isEqualTo(3);
+          .until(() -> store.set(G, "i", IntNode.valueOf(3)).seq() == 2);
+      assertThat(store.set(G, "j", IntNode.valueOf(4)).seq()).isEqualTo(3);
     }
     try (StorageAdapter store = open(dir)) {
       assertThat(store.get(G, "i")).isEqualTo(IntNode.valueOf(3));
@@ -381,7 +383,7 @@ class KvRecoveryTest {
               .batchInterval(java.time.Duration.ofMinutes(1))
               .build()) {
         for (int i = 1; i <= 100; i++) {
-          store.set(G, "i" + (i % 7), IntNode.valueOf(i), IGNORE);
+          store.set(G, "i" + (i % 7), IntNode.valueOf(i));
         }
       }
       try (StorageAdapter store = open(dir)) {
@@ -396,7 +398,7 @@ class KvRecoveryTest {
     StorageAdapter store = open(tmp.resolve("db"));
     store.close();
     store.close();
-    assertThatThrownBy(() -> store.set(G, "i", IntNode.valueOf(1), IGNORE))
+    assertThatThrownBy(() -> store.set(G, "i", IntNode.valueOf(1)))
         .isInstanceOf(StreamException.class)
         .hasMessageContaining("closed");
   }
@@ -405,9 +407,8 @@ class KvRecoveryTest {
   void namesNeverBecomeFileNames() throws Exception {
     Path dir = tmp.resolve("db");
     try (StorageAdapter store = open(dir)) {
-      store.set(new GroupKey("../../etc", "/passwd"), "..", IntNode.valueOf(1), IGNORE);
-      store.set(
-          new GroupKey("LOCK", "wal-00000000000000000009.log"), "x", IntNode.valueOf(2), IGNORE);
+      store.set(new GroupKey("../../etc", "/passwd"), "..", IntNode.valueOf(1));
+      store.set(new GroupKey("LOCK", "wal-00000000000000000009.log"), "x", IntNode.valueOf(2));
       ((FileStorage) store).compactNow();
     }
     assertThat(KvFiles.fileNames(dir))

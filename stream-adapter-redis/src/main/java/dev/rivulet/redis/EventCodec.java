@@ -3,13 +3,13 @@ package dev.rivulet.redis;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The private wire form of events on a group's channel: {@code "<seq> <ts> <kind> <item><data>"},
@@ -19,8 +19,6 @@ import java.io.IOException;
  * itself is only built by the receivers.
  */
 final class EventCodec {
-  static final ObjectMapper MAPPER = Json.MAPPER;
-
   private EventCodec() {}
 
   static String header(String item) {
@@ -42,7 +40,7 @@ final class EventCodec {
     if (notice.kind() != StreamEvent.Kind.EVENT) {
       return json(notice.data());
     }
-    ObjectNode body = MAPPER.createObjectNode();
+    ObjectNode body = Json.object();
     body.put("type", notice.eventType());
     body.set("data", notice.data());
     return json(body);
@@ -50,9 +48,10 @@ final class EventCodec {
 
   static String json(JsonNode node) {
     try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("value cannot be serialized: " + e.getMessage(), e);
+      return Json.text(node);
+    } catch (UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          "value cannot be serialized: " + e.getCause().getMessage(), e.getCause());
     }
   }
 

@@ -207,8 +207,8 @@ public final class RedisAdapter {
     }
 
     /**
-     * Connects (PING) and returns the adapter; its {@code transport()} is the pub/sub fan-out. The
-     * engine closes the adapter, and with it its connections, on {@code StreamEngine.close()}.
+     * Connects (PING) and returns the adapter; it delivers events across instances over pub/sub.
+     * The engine closes the adapter, and with it its connections, on {@code StreamEngine.close()}.
      *
      * @return the connected adapter, to pass to {@code StreamEngine.Builder.storage}
      * @throws StreamException {@code invalid_argument} when neither {@link #url} nor {@link

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.Change;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.EventHistory;
-import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.ItemUpdater;
@@ -29,11 +28,13 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The Redis storage adapter (see {@link Keys} for the layout and {@link Scripts} for the atomic
- * writes). Writes of one group from this instance overlap on the wire; {@link CommitOrder} calls
- * their commit listeners one at a time in {@code seq} order. The order across instances comes from
- * Redis (seq is assigned, the event published and remembered inside the write script). Updates of
- * one item from this instance take turns (a local lock per item) so they do not lose CAS rounds to
- * each other; across instances the compare-and-set script keeps them linearizable.
+ * writes). Each write script assigns the seq, appends the event to the group's history and
+ * publishes it on the group's channel, so every instance's subscribers get it from {@link
+ * RedisTransport} in commit order. Writes of one group from this instance overlap on the wire;
+ * {@link CommitOrder} reports them to the sink ({@link EventSink#committed}, for triggers) one at a
+ * time in {@code seq} order. Updates of one item from this instance take turns (a local lock per
+ * item) so they do not lose CAS rounds to each other; across instances the compare-and-set script
+ * keeps them linearizable.
  *
  * <p>Cluster: the stream/group index keys live in the {@code {idx}} slot, so they are maintained by
  * separate idempotent commands: the group is added to the index before each set/update and again
@@ -57,6 +58,7 @@ final class RedisStorage implements StorageAdapter {
   private final KeyedLocks<ItemKey> updates = new KeyedLocks<>();
   private final KnownValues known = new KnownValues();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile EventSink sink;
 
   RedisStorage(
       UnifiedJedis redis,
@@ -76,8 +78,19 @@ final class RedisStorage implements StorageAdapter {
   }
 
   @Override
-  public EventTransport transport() {
-    return transport;
+  public void start(EventSink sink) {
+    this.sink = sink;
+    transport.start(sink);
+  }
+
+  @Override
+  public void subscribe(GroupKey group) {
+    transport.subscribe(group);
+  }
+
+  @Override
+  public void unsubscribe(GroupKey group) {
+    transport.unsubscribe(group);
   }
 
   // ---- reads ----
@@ -202,13 +215,6 @@ final class RedisStorage implements StorageAdapter {
 
   // ---- history ----
 
-  /**
-   * Events are remembered by the write scripts themselves (in the group's history LIST, so every
-   * instance sees them); nothing to do here.
-   */
-  @Override
-  public void remember(StreamEvent event) {}
-
   @Override
   public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
     if (since < 0) {
@@ -257,7 +263,7 @@ final class RedisStorage implements StorageAdapter {
   // ---- writes ----
 
   @Override
-  public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
+  public Change set(GroupKey group, String item, JsonNode value) {
     String json = EventCodec.json(value);
     Written w;
     try {
@@ -267,11 +273,11 @@ final class RedisStorage implements StorageAdapter {
       throw writeFailure("STREAM_SET_ERROR", "set value", e);
     }
     known.refresh(group, item, json);
-    return commit(group, item, oldValue(w), value, w, listener);
+    return commit(group, item, oldValue(w), value, w, null);
   }
 
   @Override
-  public Change delete(GroupKey group, String item, CommitListener listener) {
+  public Change delete(GroupKey group, String item) {
     Written w;
     try {
       w = write("del", group, item, "", null, "d");
@@ -283,11 +289,11 @@ final class RedisStorage implements StorageAdapter {
     if (w.status == 2) {
       return Change.nothing(group, item);
     }
-    return commit(group, item, oldValue(w), null, w, listener);
+    return commit(group, item, oldValue(w), null, w, null);
   }
 
   @Override
-  public Change update(GroupKey group, String item, ItemUpdater updater, CommitListener listener) {
+  public Change update(GroupKey group, String item, ItemUpdater updater) {
     long deadline = System.nanoTime() + UPDATE_DEADLINE_NANOS;
     ItemKey key = new ItemKey(group, item);
     updates.lock(key);
@@ -323,7 +329,7 @@ final class RedisStorage implements StorageAdapter {
         }
         if (w.status == 1) {
           this.known.put(group, item, json);
-          return commit(group, item, current, next, w, listener);
+          return commit(group, item, current, next, w, null);
         }
         raw = w.old; // the current text, returned by the failed compare-and-set
         this.known.put(group, item, raw);
@@ -342,7 +348,7 @@ final class RedisStorage implements StorageAdapter {
   }
 
   @Override
-  public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
+  public Change send(GroupKey group, String item, Notice notice) {
     String kind = EventCodec.kind(notice.kind());
     String data = EventCodec.noticeData(notice);
     Written w;
@@ -351,7 +357,7 @@ final class RedisStorage implements StorageAdapter {
     } catch (JedisException e) {
       throw writeFailure("STREAM_SEND_ERROR", "send event", e);
     }
-    return commit(group, item, null, null, w, listener);
+    return commit(group, item, null, null, w, notice);
   }
 
   private record ItemKey(GroupKey group, String item) {}
@@ -459,18 +465,19 @@ final class RedisStorage implements StorageAdapter {
   }
 
   private Change commit(
-      GroupKey group,
-      String item,
-      JsonNode oldValue,
-      JsonNode newValue,
-      Written w,
-      CommitListener listener) {
+      GroupKey group, String item, JsonNode oldValue, JsonNode newValue, Written w, Notice notice) {
     Change change = new Change(group, item, oldValue, newValue, w.seq, w.ts);
-    if (cache != null && (oldValue != null || newValue != null)) { // not for a send
+    if (cache != null && notice == null) { // not for a send
       cache.put(group, item, newValue, w.seq);
     }
-    // the script already published and remembered the event
-    order.commit(group, w.ticket, w.seq, () -> listener.committed(change));
+    // the script already published the event and appended it to the history
+    EventSink target = sink;
+    if (target == null) {
+      order.commit(group, w.ticket, w.seq, () -> {});
+    } else {
+      StreamEvent event = notice == null ? change.event() : change.event(notice);
+      order.commit(group, w.ticket, w.seq, () -> target.committed(event));
+    }
     return change;
   }
 

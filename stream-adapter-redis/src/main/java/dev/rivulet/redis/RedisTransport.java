@@ -2,7 +2,6 @@ package dev.rivulet.redis;
 
 import dev.rivulet.StreamEvent;
 import dev.rivulet.spi.EventSink;
-import dev.rivulet.spi.EventTransport;
 import dev.rivulet.spi.GroupKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,9 +26,11 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Every event (set, update, delete and the custom events and override changes of {@code send})
  * is published by the write script itself, atomically with the commit, so in commit order across
- * instances; {@link #publish} therefore has nothing to do.
+ * instances; this class only receives: it hands each event of a subscribed group to the engine's
+ * {@link EventSink#event} from the link's thread, and reports a link loss with {@link
+ * EventSink#lost}.
  */
-final class RedisTransport implements EventTransport, PubSubLink.Receiver {
+final class RedisTransport implements PubSubLink.Receiver {
   private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
 
   private final UnifiedJedis redis;
@@ -76,14 +77,9 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
     return stale;
   }
 
-  @Override
-  public void start(EventSink sink) {
+  /** Where received events go from now on. */
+  void start(EventSink sink) {
     this.sink = sink;
-  }
-
-  @Override
-  public void publish(StreamEvent event) {
-    // already published by the write script that committed it
   }
 
   private void publishRaw(String channel, String message) {
@@ -94,8 +90,8 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
         message.getBytes(StandardCharsets.UTF_8));
   }
 
-  @Override
-  public void subscribe(GroupKey group) {
+  /** Starts receiving the group's events (the first local subscriber joined). */
+  void subscribe(GroupKey group) {
     if (closed) {
       return;
     }
@@ -108,8 +104,8 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
     link.subscribe(channel, timeout);
   }
 
-  @Override
-  public void unsubscribe(GroupKey group) {
+  /** Stops receiving the group's events (the last local subscriber left). */
+  void unsubscribe(GroupKey group) {
     String channel = keys.channel(group);
     channels.remove(channel);
     if (cache != null) {
@@ -187,8 +183,7 @@ final class RedisTransport implements EventTransport, PubSubLink.Receiver {
     }
   }
 
-  @Override
-  public void close() {
+  void close() {
     if (closed) {
       return;
     }

@@ -10,6 +10,7 @@ import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.redis.testing.RedisServerProcess;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
+import dev.rivulet.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +83,7 @@ class RedisBadInputTest {
           thrown(() -> RedisAdapter.builder().url("redis://:nope@" + base).build());
       assertThat(wrong.getMessage()).contains("WRONGPASS").doesNotContain("nope");
       try (StorageAdapter ok = RedisAdapter.builder().url("redis://:s3cret@" + base).build()) {
-        ok.set(new GroupKey("s", "g"), "i", IntNode.valueOf(1), c -> {});
+        ok.set(new GroupKey("s", "g"), "i", IntNode.valueOf(1));
         assertThat(ok.get(new GroupKey("s", "g"), "i")).isEqualTo(IntNode.valueOf(1));
       }
     }
@@ -124,7 +125,7 @@ class RedisBadInputTest {
       jedis.zadd("other:streams", 0, "ghost");
     }
     try (StorageAdapter adapter = redis.adapter()) {
-      adapter.set(new GroupKey("mine", "g"), "i", IntNode.valueOf(1), c -> {});
+      adapter.set(new GroupKey("mine", "g"), "i", IntNode.valueOf(1));
       assertThat(adapter.listAll()).containsOnlyKeys("mine");
       assertThat(adapter.listGroups("orders")).isEmpty();
     }
@@ -135,18 +136,17 @@ class RedisBadInputTest {
     try (StorageAdapter adapter = redis.adapter();
         Jedis jedis = redis.jedis()) {
       GroupKey g = new GroupKey("s", "g");
-      adapter.set(g, "i", IntNode.valueOf(1), c -> {});
+      adapter.set(g, "i", IntNode.valueOf(1));
       jedis.configSet("maxmemory", "1");
       AtomicInteger told = new AtomicInteger();
+      adapter.start(counting(told));
       try {
-        assertThatThrownBy(
-                () -> adapter.set(g, "i", IntNode.valueOf(2), c -> told.incrementAndGet()))
+        assertThatThrownBy(() -> adapter.set(g, "i", IntNode.valueOf(2)))
             .isInstanceOf(StreamException.class)
             .hasMessageContaining("OOM")
             .extracting(e -> ((StreamException) e).code())
             .isEqualTo("STREAM_SET_ERROR");
-        assertThatThrownBy(
-                () -> adapter.update(g, "i", v -> IntNode.valueOf(3), c -> told.incrementAndGet()))
+        assertThatThrownBy(() -> adapter.update(g, "i", v -> IntNode.valueOf(3)))
             .hasMessageContaining("OOM");
         assertThat(adapter.get(g, "i")).isEqualTo(IntNode.valueOf(1));
         assertThat(adapter.list(g)).containsExactly(IntNode.valueOf(1));
@@ -165,17 +165,19 @@ class RedisBadInputTest {
                 "--replicaof", "127.0.0.1", String.valueOf(redis.server().port()));
         StorageAdapter adapter = RedisAdapter.builder().url(replica.url()).build()) {
       AtomicInteger told = new AtomicInteger();
+      adapter.start(counting(told));
       StreamException e =
-          thrown(
-              () ->
-                  adapter.set(
-                      new GroupKey("s", "g"),
-                      "i",
-                      IntNode.valueOf(1),
-                      c -> told.incrementAndGet()));
+          thrown(() -> adapter.set(new GroupKey("s", "g"), "i", IntNode.valueOf(1)));
       assertThat(e.code()).isEqualTo("STREAM_SET_ERROR");
       assertThat(e.getMessage()).contains("READONLY");
       assertThat(told).hasValue(0);
     }
+  }
+
+  /** A sink that counts the commits reported to it. */
+  private static RecordingSink counting(AtomicInteger told) {
+    RecordingSink sink = new RecordingSink();
+    sink.onCommit = e -> told.incrementAndGet();
+    return sink;
   }
 }

@@ -11,10 +11,11 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
 import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.Change;
-import dev.rivulet.spi.CommitListener;
+import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
+import dev.rivulet.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -130,26 +131,32 @@ class RedisCrossInstanceOrderTest {
     }
   }
 
-  /** A commit listener that fails on a concurrent or out-of-order call and records the seqs. */
-  static final class OrderChecker implements CommitListener {
+  /** A sink that counts a concurrent or out-of-order commit report and records the seqs. */
+  static final class OrderChecker implements EventSink {
     final AtomicBoolean inside = new AtomicBoolean();
     final List<Long> seqs = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger violations = new AtomicInteger();
     volatile long last;
 
     @Override
-    public void committed(Change change) {
+    public void committed(StreamEvent event) {
       if (!inside.compareAndSet(false, true)) {
         violations.incrementAndGet();
       }
-      if (change.seq() <= last) {
+      if (event.seq() <= last) {
         violations.incrementAndGet();
       }
-      last = change.seq();
-      seqs.add(change.seq());
+      last = event.seq();
+      seqs.add(event.seq());
       Thread.yield(); // widen the window for a concurrent call
       inside.set(false);
     }
+
+    @Override
+    public void event(StreamEvent event) {}
+
+    @Override
+    public void lost(GroupKey group) {}
   }
 
   @Test
@@ -159,6 +166,8 @@ class RedisCrossInstanceOrderTest {
         StorageAdapter y = redis.adapter()) {
       OrderChecker onX = new OrderChecker();
       OrderChecker onY = new OrderChecker();
+      x.start(onX);
+      y.start(onY);
       List<Change> returned = Collections.synchronizedList(new ArrayList<>());
       int ops = 60;
       hammer(
@@ -166,20 +175,15 @@ class RedisCrossInstanceOrderTest {
           ops,
           (t, i) -> {
             StorageAdapter adapter = t % 2 == 0 ? x : y;
-            OrderChecker checker = t % 2 == 0 ? onX : onY;
             String item = "i" + (i % 4);
             Change change =
                 switch (i % 4) {
-                  case 0, 1 -> adapter.set(g, item, IntNode.valueOf(i), checker);
+                  case 0, 1 -> adapter.set(g, item, IntNode.valueOf(i));
                   case 2 ->
                       adapter.update(
-                          g,
-                          "counter",
-                          old -> IntNode.valueOf(old == null ? 1 : old.asInt() + 1),
-                          checker);
+                          g, "counter", old -> IntNode.valueOf(old == null ? 1 : old.asInt() + 1));
                   default ->
-                      adapter.send(
-                          g, null, new Notice(StreamEvent.Kind.EVENT, "e", ping(t, i)), checker);
+                      adapter.send(g, null, new Notice(StreamEvent.Kind.EVENT, "e", ping(t, i)));
                 };
             returned.add(change);
           });
@@ -202,8 +206,8 @@ class RedisCrossInstanceOrderTest {
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (StorageAdapter x = redis.adapter()) {
-      List<Long> seqs = Collections.synchronizedList(new ArrayList<>());
-      CommitListener record = c -> seqs.add(c.seq());
+      RecordingSink record = new RecordingSink();
+      x.start(record);
       Future<Change> slow =
           pool.submit(
               () ->
@@ -218,15 +222,14 @@ class RedisCrossInstanceOrderTest {
                           Thread.currentThread().interrupt();
                         }
                         return IntNode.valueOf(1);
-                      },
-                      record));
+                      }));
       assertThat(inUpdater.await(10, TimeUnit.SECONDS)).isTrue();
       // with a group-wide lock held across the update, this would wait for release
-      assertThat(x.set(g, "other", IntNode.valueOf(2), record).seq()).isEqualTo(1);
+      assertThat(x.set(g, "other", IntNode.valueOf(2)).seq()).isEqualTo(1);
       assertThat(slow.isDone()).isFalse();
       release.countDown();
       assertThat(slow.get(10, TimeUnit.SECONDS).seq()).isEqualTo(2);
-      assertThat(seqs).containsExactly(1L, 2L);
+      assertThat(record.committedSeqs()).containsExactly(1L, 2L);
     } finally {
       release.countDown();
       pool.shutdownNow();

@@ -10,7 +10,6 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
 import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.Change;
-import dev.rivulet.spi.CommitListener;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @SuppressWarnings("try") // subscriptions are held open by try-with-resources
 class RedisHistoryTest {
-  private static final CommitListener NOBODY = c -> {};
   private static final GroupKey G = new GroupKey("s", "g");
   @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
@@ -44,12 +42,12 @@ class RedisHistoryTest {
   void anotherInstanceReadsTheWritersHistoryWithEveryKind() {
     try (StorageAdapter writer = adapter(1000, Duration.ofMinutes(5));
         StorageAdapter reader = adapter(1000, Duration.ofMinutes(5))) {
-      writer.set(G, "x", IntNode.valueOf(1), NOBODY);
-      writer.set(G, "x", IntNode.valueOf(2), NOBODY);
-      writer.send(G, null, new Notice(StreamEvent.Kind.EVENT, "ping", IntNode.valueOf(7)), NOBODY);
-      writer.update(G, "y", old -> TextNode.valueOf("new"), NOBODY);
-      writer.delete(G, "x", NOBODY);
-      writer.send(G, "z", new Notice(StreamEvent.Kind.CREATE, null, IntNode.valueOf(9)), NOBODY);
+      writer.set(G, "x", IntNode.valueOf(1));
+      writer.set(G, "x", IntNode.valueOf(2));
+      writer.send(G, null, new Notice(StreamEvent.Kind.EVENT, "ping", IntNode.valueOf(7)));
+      writer.update(G, "y", old -> TextNode.valueOf("new"));
+      writer.delete(G, "x");
+      writer.send(G, "z", new Notice(StreamEvent.Kind.CREATE, null, IntNode.valueOf(9)));
 
       List<StreamEvent> events = reader.eventsSince(G, 1).orElseThrow();
       assertThat(events).extracting(StreamEvent::seq).containsExactly(2L, 3L, 4L, 5L, 6L);
@@ -85,7 +83,7 @@ class RedisHistoryTest {
   void sinceBeyondTheCountBoundIsEmpty() {
     try (StorageAdapter redis = adapter(3, Duration.ofMinutes(5))) {
       for (int i = 1; i <= 6; i++) {
-        Change c = redis.set(G, "i" + i, IntNode.valueOf(i), NOBODY);
+        Change c = redis.set(G, "i" + i, IntNode.valueOf(i));
         assertThat(c.seq()).isEqualTo(i);
       }
       assertThat(seqs(redis.eventsSince(G, 3))).isEqualTo(List.of(4L, 5L, 6L));
@@ -97,8 +95,8 @@ class RedisHistoryTest {
   @Test
   void eventsOlderThanTheAgeBoundAreNotReplayed() {
     try (StorageAdapter redis = adapter(100, Duration.ofMillis(300))) {
-      redis.set(G, "a", IntNode.valueOf(1), NOBODY);
-      redis.set(G, "a", IntNode.valueOf(2), NOBODY);
+      redis.set(G, "a", IntNode.valueOf(1));
+      redis.set(G, "a", IntNode.valueOf(2));
       assertThat(seqs(redis.eventsSince(G, 0))).isEqualTo(List.of(1L, 2L));
       await().atMost(Duration.ofSeconds(10)).until(() -> redis.eventsSince(G, 0).isEmpty());
       assertThat(redis.eventsSince(G, 2)).contains(List.of());
@@ -109,9 +107,9 @@ class RedisHistoryTest {
   void historyOffKeepsNothingAndAHoleIsNeverBridged() {
     try (StorageAdapter keeping = adapter(100, Duration.ofMinutes(5));
         StorageAdapter off = adapter(0, Duration.ofMinutes(5))) {
-      keeping.set(G, "a", IntNode.valueOf(1), NOBODY);
-      off.set(G, "a", IntNode.valueOf(2), NOBODY);
-      keeping.set(G, "a", IntNode.valueOf(3), NOBODY);
+      keeping.set(G, "a", IntNode.valueOf(1));
+      off.set(G, "a", IntNode.valueOf(2));
+      keeping.set(G, "a", IntNode.valueOf(3));
       assertThat(keeping.eventsSince(G, 0)).isEmpty();
       assertThat(seqs(keeping.eventsSince(G, 2))).isEqualTo(List.of(3L));
       assertThat(off.eventsSince(G, 2)).isPresent(); // the shared history is read by anybody

@@ -153,7 +153,7 @@ public final class KvDurableBenchmark {
                   }
                   long now = System.nanoTime();
                   for (long n = 0; now < deadline[0]; n++) {
-                    store.set(group, "i" + (n % 1000), value, change -> {});
+                    store.set(group, "i" + (n % 1000), value);
                     long after = System.nanoTime();
                     latencies[id].add(after - now);
                     now = after;

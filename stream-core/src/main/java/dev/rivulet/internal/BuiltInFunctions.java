@@ -38,7 +38,7 @@ final class BuiltInFunctions {
           Inputs in = Inputs.of("stream::delete", input);
           GroupKey group = group(in);
           JsonNode old = core.delete(group, in.name("item_id"));
-          ObjectNode result = Json.MAPPER.createObjectNode();
+          ObjectNode result = Json.object();
           result.set("old_value", old == null ? NullNode.getInstance() : old);
           return result;
         });
@@ -46,7 +46,7 @@ final class BuiltInFunctions {
         "stream::list",
         input -> {
           Inputs in = Inputs.of("stream::list", input);
-          ArrayNode result = Json.MAPPER.createArrayNode();
+          ArrayNode result = Json.array();
           core.list(group(in)).forEach(result::add);
           return result;
         });
@@ -54,7 +54,7 @@ final class BuiltInFunctions {
         "stream::list_groups",
         input -> {
           Inputs in = Inputs.of("stream::list_groups", input);
-          ArrayNode result = Json.MAPPER.createArrayNode();
+          ArrayNode result = Json.array();
           core.listGroups(in.name("stream_name")).forEach(result::add);
           return result;
         });
@@ -98,7 +98,7 @@ final class BuiltInFunctions {
   }
 
   private static ObjectNode listAll(EngineCore core) {
-    ObjectNode result = Json.MAPPER.createObjectNode();
+    ObjectNode result = Json.object();
     ArrayNode streams = result.putArray("stream");
     core.listAll()
         .forEach(

@@ -3,7 +3,6 @@ package dev.rivulet.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.EngineStats;
 import dev.rivulet.FunctionRegistry;
 import dev.rivulet.JoinRequest;
@@ -18,7 +17,7 @@ import dev.rivulet.TriggerRegistry;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.UpdateResult;
 import dev.rivulet.spi.Change;
-import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Notice;
@@ -38,18 +37,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine behind {@code StreamEngine}: the typed operations (each used by its {@code stream::*}
- * function too), per-stream overrides, event publication, triggers and subscriptions.
+ * function too, one path each: per-stream overrides are {@link OverridingStorage}), the counting
+ * and trigger firing of committed events, and subscriptions.
  */
 public final class EngineCore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
 
-  private final StorageAdapter storage;
-  private final EventTransport transport;
+  private final OverridingStorage storage;
   private final ExecutorService ownedExecutor;
   private final FunctionTable functions;
   private final TriggerTable triggers;
   private final EventHub hub;
-  private final Overrides overrides;
   private final Map<String, StreamFunction> builtIns;
   private final ValueLimits limits;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -76,21 +74,19 @@ public final class EngineCore implements AutoCloseable {
       int maxItemBytes,
       int maxValueDepth) {
     this.limits = new ValueLimits(maxItemBytes, maxValueDepth);
-    this.storage = storage;
-    this.transport = storage.transport();
     this.ownedExecutor = ownedExecutor;
     this.builtIns = BuiltInFunctions.of(this);
     this.functions = new FunctionTable(builtIns.keySet());
-    this.overrides = new Overrides(functions);
+    this.storage = new OverridingStorage(storage, new Overrides(functions));
     this.triggers = new TriggerTable(executor, lanes.triggerQueueLimit(), this::invoke);
     this.hub =
         new EventHub(
             executor,
             lanes.subscriberQueueLimit(),
-            transport,
+            this.storage,
             this::snapshot,
-            storage::eventsSince);
-    transport.start(hub);
+            this.storage::eventsSince);
+    this.storage.start(new Sink());
   }
 
   public FunctionRegistry functions() {
@@ -130,66 +126,24 @@ public final class EngineCore implements AutoCloseable {
     JsonNode value = data == null ? NullNode.getInstance() : data;
     limits.check("the data of stream::set", value);
     value = value.deepCopy(); // the caller keeps its tree; the store gets its own
-    StreamFunction override = overrides.find("set", group.stream());
-    if (override != null) {
-      SetResult result = overrides.set(override, group, item, value);
-      commitWithoutStorage(group, item, writeKind(result.oldValue()), result.newValue());
-      return result;
-    }
-    Change change;
-    try {
-      change = storage.set(group, item, value, this::publishChange);
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_SET_ERROR", "set value", e);
-    }
+    Change change = storage.set(group, item, value);
     return new SetResult(change.oldValue(), change.newValue());
   }
 
   public JsonNode get(GroupKey group, String item) {
     checkOpen();
-    StreamFunction override = overrides.find("get", group.stream());
-    if (override != null) {
-      return overrides.read(
-          override, "STREAM_GET_ERROR", "get value", Overrides.input(group, item));
-    }
-    try {
-      return storage.get(group, item);
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_GET_ERROR", "get value", e);
-    }
+    return storage.get(group, item);
   }
 
   /** Deletes an item; returns the removed value or Java null when there was none. */
   public JsonNode delete(GroupKey group, String item) {
     checkOpen();
-    StreamFunction override = overrides.find("delete", group.stream());
-    if (override != null) {
-      JsonNode old = overrides.delete(override, group, item);
-      if (old != null && !old.isNull()) {
-        commitWithoutStorage(group, item, StreamEvent.Kind.DELETE, old);
-      }
-      return old;
-    }
-    try {
-      return storage.delete(group, item, this::publishChange).oldValue();
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_DELETE_ERROR", "delete value", e);
-    }
+    return storage.delete(group, item).oldValue();
   }
 
   public List<JsonNode> list(GroupKey group) {
     checkOpen();
-    StreamFunction override = overrides.find("list", group.stream());
-    if (override != null) {
-      JsonNode result =
-          overrides.read(override, "STREAM_GET_GROUP_ERROR", "get group", Overrides.input(group));
-      return result == null ? List.of() : Overrides.elements(result);
-    }
-    try {
-      return storage.list(group);
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_GET_GROUP_ERROR", "get group", e);
-    }
+    return storage.list(group);
   }
 
   /**
@@ -198,7 +152,7 @@ public final class EngineCore implements AutoCloseable {
    */
   public Map<String, JsonNode> items(GroupKey group) {
     checkOpen();
-    if (overrides.find("list", group.stream()) != null) {
+    if (storage.overridden("list", group.stream())) {
       throw new StreamException(
           StreamException.INVALID_ARGUMENT,
           "Stream "
@@ -219,28 +173,12 @@ public final class EngineCore implements AutoCloseable {
 
   public List<String> listGroups(String stream) {
     checkOpen();
-    StreamFunction override = overrides.find("list_groups", stream);
-    if (override != null) {
-      ObjectNode input = Json.MAPPER.createObjectNode().put("stream_name", stream);
-      JsonNode result = overrides.read(override, "STREAM_LIST_GROUPS_ERROR", "list groups", input);
-      return result == null
-          ? List.of()
-          : Overrides.elements(result).stream().map(JsonNode::asText).toList();
-    }
-    try {
-      return storage.listGroups(stream);
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_LIST_GROUPS_ERROR", "list groups", e);
-    }
+    return storage.listGroups(stream);
   }
 
   public SortedMap<String, List<String>> listAll() {
     checkOpen();
-    try {
-      return storage.listAll();
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_LIST_ALL_ERROR", "list stream", e);
-    }
+    return storage.listAll();
   }
 
   /** Emits a copy of {@code data} to the group's subscribers and {@code stream} triggers. */
@@ -249,49 +187,15 @@ public final class EngineCore implements AutoCloseable {
     JsonNode checked = data == null ? NullNode.getInstance() : data;
     limits.check("the data of stream::send", checked);
     JsonNode payload = checked.deepCopy();
-    try {
-      Notice notice = new Notice(StreamEvent.Kind.EVENT, type, payload);
-      storage.send(
-          group,
-          itemFilter,
-          notice,
-          change -> publish(notice.toEvent(group, itemFilter, change.seq(), change.timestamp())));
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_SEND_ERROR", "send event", e);
-    }
+    storage.send(group, itemFilter, new Notice(StreamEvent.Kind.EVENT, type, payload));
   }
 
   public UpdateResult update(GroupKey group, String item, List<UpdateOp> ops) {
     checkOpen();
     List<UpdateOp> copy = List.copyOf(ops);
-    StreamFunction override = overrides.find("update", group.stream());
-    if (override != null) {
-      UpdateResult result = overrides.update(override, group, item, copy);
-      commitWithoutStorage(group, item, writeKind(result.oldValue()), result.newValue());
-      return result;
-    }
-    UpdateApplier.Applied[] applied = new UpdateApplier.Applied[1];
-    Change change;
-    try {
-      change =
-          storage.update(
-              group,
-              item,
-              current -> {
-                applied[0] = UpdateApplier.apply(current, copy);
-                // refused here, inside the store's critical section: nothing is written or emitted
-                limits.check("the new value of stream::update", applied[0].newValue());
-                return applied[0].newValue();
-              },
-              this::publishChange);
-    } catch (StreamException e) {
-      throw ValueLimits.isRefusal(e)
-          ? e
-          : Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
-    } catch (RuntimeException e) {
-      throw Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
-    }
-    return new UpdateResult(change.oldValue(), change.newValue(), applied[0].errors());
+    UpdateRun run = new UpdateRun(copy, limits);
+    Change change = storage.update(group, item, run);
+    return new UpdateResult(change.oldValue(), change.newValue(), run.errors());
   }
 
   // ---- subscriptions, join and leave ----
@@ -309,15 +213,15 @@ public final class EngineCore implements AutoCloseable {
     snap.items().forEach(i -> items.put(i.id(), i.value()));
     JsonNode data;
     if (itemId == null) {
-      ArrayNode array = Json.MAPPER.createArrayNode();
-      if (overrides.find("list", group.stream()) != null) {
+      ArrayNode array = Json.array();
+      if (storage.overridden("list", group.stream())) {
         items.clear();
         list(group).forEach(array::add);
       } else {
         items.values().forEach(array::add);
       }
       data = array;
-    } else if (overrides.find("get", group.stream()) != null) {
+    } else if (storage.overridden("get", group.stream())) {
       items.clear();
       data = get(group, itemId);
     } else {
@@ -366,49 +270,34 @@ public final class EngineCore implements AutoCloseable {
 
   // ---- events ----
 
-  /** The commit listener of storage writes: one event per committed change. */
-  private void publishChange(Change change) {
-    StreamEvent.Kind kind =
-        change.newValue() == null ? StreamEvent.Kind.DELETE : writeKind(change.oldValue());
-    JsonNode data = kind == StreamEvent.Kind.DELETE ? change.oldValue() : change.newValue();
-    publish(
-        StreamEvent.change(
-            change.group(), change.item(), kind, data, change.seq(), change.timestamp()));
-  }
-
-  /** Writes done by an override function still get a seq and an event from the engine. */
-  private void commitWithoutStorage(
-      GroupKey group, String item, StreamEvent.Kind kind, JsonNode data) {
-    Notice notice = new Notice(kind, null, data);
-    try {
-      storage.send(
-          group,
-          item,
-          notice,
-          change -> publish(notice.toEvent(group, item, change.seq(), change.timestamp())));
-    } catch (RuntimeException e) {
-      LOG.warn("could not publish the change of {} / {} made by an override", group, item, e);
+  /**
+   * What the store reports to: its own commits fire triggers and are counted, events reach the
+   * subscribers through the hub. Only queues work; never calls the store.
+   */
+  private final class Sink implements EventSink {
+    @Override
+    public void committed(StreamEvent event) {
+      if (event.kind() == StreamEvent.Kind.EVENT) {
+        sends.increment();
+      } else {
+        writes.increment();
+      }
+      try {
+        triggers.fire(event);
+      } catch (RuntimeException e) {
+        LOG.warn("could not queue the triggers of {}", event, e);
+      }
     }
-  }
 
-  /** create or update, by whether there was an old value. */
-  private static StreamEvent.Kind writeKind(JsonNode oldValue) {
-    return oldValue == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
-  }
+    @Override
+    public void event(StreamEvent event) {
+      hub.event(event);
+    }
 
-  private void publish(StreamEvent event) {
-    if (event.kind() == StreamEvent.Kind.EVENT) {
-      sends.increment();
-    } else {
-      writes.increment();
+    @Override
+    public void lost(GroupKey group) {
+      hub.lost(group);
     }
-    try {
-      storage.remember(event);
-      transport.publish(event);
-    } catch (RuntimeException e) {
-      LOG.warn("could not publish {}", event, e);
-    }
-    triggers.fire(event);
   }
 
   private void checkOpen() {
@@ -423,14 +312,10 @@ public final class EngineCore implements AutoCloseable {
       return;
     }
     try {
-      transport.close();
+      storage.close();
     } finally {
-      try {
-        storage.close();
-      } finally {
-        if (ownedExecutor != null) {
-          ownedExecutor.shutdown();
-        }
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdown();
       }
     }
   }

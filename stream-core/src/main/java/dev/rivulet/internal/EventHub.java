@@ -4,9 +4,8 @@ import dev.rivulet.Snapshot;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamListener;
 import dev.rivulet.Subscription;
-import dev.rivulet.spi.EventSink;
-import dev.rivulet.spi.EventTransport;
 import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * is re-synchronized with a fresh snapshot ({@code resync = true}), then goes on live; likewise a
  * subscription whose start buffer reaches {@code limit} events starts from a fresh snapshot.
  */
-final class EventHub implements EventSink {
+final class EventHub {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
   private static final long RETRY_FIRST_MILLIS = 50;
   private static final long RETRY_MAX_MILLIS = 5_000;
@@ -47,7 +46,7 @@ final class EventHub implements EventSink {
 
   private final Executor executor;
   private final KeyedSerialExecutor<GroupKey> lanes;
-  private final EventTransport transport;
+  private final StorageAdapter storage;
   private final BiFunction<GroupKey, String, Snapshot> snapshots;
   private final BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history;
   private final AtomicLong listenerFailures = new AtomicLong();
@@ -59,13 +58,14 @@ final class EventHub implements EventSink {
 
   /**
    * @param limit pending tasks per group lane, and buffered events per starting subscription
+   * @param storage told when a group gets its first subscriber and loses its last
    * @param snapshots takes the current snapshot of a group (item null) or of one item
    * @param history the group's events after a seq, when still held
    */
   EventHub(
       Executor executor,
       int limit,
-      EventTransport transport,
+      StorageAdapter storage,
       BiFunction<GroupKey, String, Snapshot> snapshots,
       BiFunction<GroupKey, Long, Optional<List<StreamEvent>>> history) {
     this.executor = executor;
@@ -73,7 +73,7 @@ final class EventHub implements EventSink {
     this.lanes =
         new KeyedSerialExecutor<>(
             executor, limit, KeyedSerialExecutor.replaceWith(this::overflowTask));
-    this.transport = transport;
+    this.storage = storage;
     this.snapshots = snapshots;
     this.history = history;
   }
@@ -89,7 +89,7 @@ final class EventHub implements EventSink {
         (g, subs) -> {
           if (subs == null) {
             subs = ConcurrentHashMap.newKeySet();
-            transport.subscribe(g);
+            storage.subscribe(g);
           }
           if (subs.add(sub)) {
             subscriptions.incrementAndGet();
@@ -136,8 +136,8 @@ final class EventHub implements EventSink {
     return overflows.get();
   }
 
-  @Override
-  public void event(StreamEvent event) {
+  /** An event of a group; queued on its lane when somebody here listens to the group. */
+  void event(StreamEvent event) {
     if (groups.containsKey(event.group())) {
       execute(event.group(), () -> deliver(event));
     }
@@ -172,8 +172,8 @@ final class EventHub implements EventSink {
     };
   }
 
-  @Override
-  public void lost(GroupKey group) {
+  /** The store may have lost events of the group: every subscription catches up. */
+  void lost(GroupKey group) {
     execute(
         group,
         () -> {
@@ -202,7 +202,7 @@ final class EventHub implements EventSink {
             subscriptions.decrementAndGet();
           }
           if (subs.isEmpty()) {
-            transport.unsubscribe(g);
+            storage.unsubscribe(g);
             return null;
           }
           return subs;

@@ -8,19 +8,24 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.spi.GroupKey;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
  * The one Jackson configuration of Rivulet: exact integers, key order as written, numbers within
  * the double range, values nested up to {@link #MAX_VALUE_DEPTH} inside the messages that carry
- * them.
+ * them. The mapper itself stays private (an {@code ObjectMapper} is mutable): code reads with
+ * {@link #read}/{@link #parse}, writes with {@link #bytes}/{@link #text}/{@link #write} and builds
+ * trees with {@link #object}/{@link #array}/{@link #NODES}. The wire messages built from those
+ * trees are {@link Wire}'s.
  */
 public final class Json {
   /** Deepest nesting of an item value (containers counted: a scalar is 0, {@code []} is 1). */
@@ -32,11 +37,8 @@ public final class Json {
    */
   public static final int MAX_DOCUMENT_DEPTH = MAX_VALUE_DEPTH + 16;
 
-  /**
-   * Shared, thread-safe mapper. Integers beyond 64 bits become {@code BigIntegerNode}. Read input
-   * with {@link #read}, which also refuses numbers outside the double range.
-   */
-  public static final ObjectMapper MAPPER =
+  /** Integers beyond 64 bits become {@code BigIntegerNode}; never handed out (mutable). */
+  private static final ObjectMapper MAPPER =
       JsonMapper.builder(
               JsonFactory.builder()
                   .streamReadConstraints(
@@ -49,6 +51,26 @@ public final class Json {
   /** {@link #MAPPER}'s tree reader that refuses numbers a double cannot hold. */
   private static final ObjectReader READER = MAPPER.reader().with(new FiniteNodeFactory());
 
+  /** {@link #READER} that also refuses anything but whitespace after the one value. */
+  private static final ObjectReader STRICT_READER =
+      READER.with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** {@link #MAPPER}'s writer (immutable). */
+  private static final ObjectWriter WRITER = MAPPER.writer();
+
+  /** The node factory of every tree Rivulet builds (exact decimals are not normalized). */
+  public static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
+
+  /** A new empty JSON object. */
+  public static ObjectNode object() {
+    return NODES.objectNode();
+  }
+
+  /** A new empty JSON array. */
+  public static ArrayNode array() {
+    return NODES.arrayNode();
+  }
+
   private Json() {}
 
   /**
@@ -58,6 +80,19 @@ public final class Json {
   public static JsonNode read(byte[] bytes) throws IOException {
     try {
       return READER.readTree(bytes);
+    } catch (NumberOutOfRange e) {
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Like {@link #read(byte[])}, and content after the one JSON value (other than whitespace) is an
+   * {@link IOException} too: request bodies and client messages, where trailing garbage must not be
+   * applied.
+   */
+  public static JsonNode readStrict(byte[] bytes) throws IOException {
+    try {
+      return STRICT_READER.readTree(bytes);
     } catch (NumberOutOfRange e) {
       throw new JsonParseException(null, e.getMessage(), e);
     }
@@ -90,10 +125,35 @@ public final class Json {
     }
   }
 
+  /** Serializes to {@code out} (which may stop it by throwing). */
+  public static void write(OutputStream out, JsonNode node) throws IOException {
+    WRITER.writeValue(out, node);
+  }
+
+  /**
+   * A plain Java value (string, number, map, record …) as JSON, with this mapper's rules.
+   *
+   * @throws IllegalArgumentException when Jackson cannot convert it
+   */
+  public static JsonNode valueToTree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
   /** Serializes to UTF-8 bytes. */
   public static byte[] bytes(JsonNode node) {
     try {
-      return MAPPER.writeValueAsBytes(node);
+      return WRITER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Serializes to UTF-8 bytes with every non-ASCII character escaped (lone surrogates too). */
+  public static byte[] asciiBytes(JsonNode node) {
+    try {
+      return WRITER
+          .with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+          .writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -102,7 +162,7 @@ public final class Json {
   /** Serializes to a string. */
   public static String text(JsonNode node) {
     try {
-      return MAPPER.writeValueAsString(node);
+      return WRITER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -140,25 +200,6 @@ public final class Json {
       }
       return super.numberNode(v);
     }
-  }
-
-  /**
-   * The reference's wrapper message around one event, without the event's payload: {@code
-   * {"type":"stream","timestamp":…,"streamName":…,"groupId":…,"id":item-or-null,
-   * "event":{"type":eventType}}}. Callers add to the {@code event} object, which is returned.
-   */
-  public static ObjectNode wrapper(
-      ObjectNode root, long timestamp, GroupKey group, String itemId, String eventType) {
-    root.put("type", "stream");
-    root.put("timestamp", timestamp);
-    root.put("streamName", group.stream());
-    root.put("groupId", group.group());
-    if (itemId == null) {
-      root.putNull("id");
-    } else {
-      root.put("id", itemId);
-    }
-    return root.putObject("event").put("type", eventType);
   }
 
   /** The type name the reference uses in messages: null, boolean, number, string, array, object. */

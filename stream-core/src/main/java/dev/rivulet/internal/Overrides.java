@@ -29,7 +29,7 @@ final class Overrides {
   }
 
   static ObjectNode input(GroupKey group) {
-    ObjectNode input = Json.MAPPER.createObjectNode();
+    ObjectNode input = Json.object();
     input.put("stream_name", group.stream());
     input.put("group_id", group.group());
     return input;

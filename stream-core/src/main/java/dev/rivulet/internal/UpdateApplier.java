@@ -27,7 +27,7 @@ public final class UpdateApplier {
   static final int MAX_VALUE_DEPTH = 16;
   static final int MAX_VALUE_KEYS = 1024;
 
-  private static final JsonNodeFactory NODES = Json.MAPPER.getNodeFactory();
+  private static final JsonNodeFactory NODES = Json.NODES;
 
   /** Owned containers tracked in a plain array before switching to an identity set. */
   private static final int SMALL_OWNED = 16;

@@ -26,7 +26,7 @@ public final class UpdateOpCodec {
       return com.fasterxml.jackson.databind.node.NullNode.getInstance();
     }
     try {
-      return Json.MAPPER.valueToTree(value);
+      return Json.valueToTree(value);
     } catch (IllegalArgumentException e) {
       throw new StreamException(
           StreamException.INVALID_ARGUMENT,
@@ -80,7 +80,7 @@ public final class UpdateOpCodec {
    * JSON array of its segments, so {@code decode(encode(op))} equals {@code op}.
    */
   public static JsonNode encode(UpdateOp op) {
-    ObjectNode json = Json.MAPPER.createObjectNode();
+    ObjectNode json = Json.object();
     json.put("type", op.type());
     if (op instanceof UpdateOp.Set set) {
       json.put("path", set.path());

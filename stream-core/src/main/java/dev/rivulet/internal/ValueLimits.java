@@ -98,7 +98,7 @@ final class ValueLimits {
   private long serializedLength(JsonNode value) {
     Counter counter = new Counter(maxItemBytes);
     try {
-      Json.MAPPER.writeValue(counter, value);
+      Json.write(counter, value);
     } catch (Counter.Overflow e) {
       return counter.count;
     } catch (IOException e) {

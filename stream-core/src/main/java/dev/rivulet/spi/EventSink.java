@@ -2,18 +2,32 @@ package dev.rivulet.spi;
 
 import dev.rivulet.StreamEvent;
 
-/** The engine's receiving end of an {@link EventTransport}. */
+/**
+ * Where a {@link StorageAdapter} reports to the engine; given once by {@link StorageAdapter#start}.
+ * The engine's methods only queue work and count: they never block and never call back into the
+ * adapter, so an adapter may call them while it holds a group's lock.
+ */
 public interface EventSink {
   /**
-   * An event of a subscribed group, from this or another instance. Events of one group should
-   * arrive in {@code seq} order; the engine drops duplicates and re-synchronizes its subscribers
-   * when it sees a gap.
+   * A change this instance committed (a write of this adapter object, not one of another instance
+   * seen through a transport): the engine fires its {@code stream} triggers and counts it. Called
+   * exactly once per committed change (never for {@link Change#nothing}), before the write method
+   * returns, in {@code seq} order per group and never concurrently for one group; a write that
+   * throws must not have been reported.
+   */
+  void committed(StreamEvent event);
+
+  /**
+   * An event for this instance's subscribers of a group the engine {@linkplain
+   * StorageAdapter#subscribe subscribed} to, committed by this or another instance. Events of one
+   * group should arrive in {@code seq} order; the engine drops duplicates and events of groups
+   * nobody here listens to, and re-synchronizes its subscribers when it sees a gap.
    */
   void event(StreamEvent event);
 
   /**
-   * The transport may have lost events of this group (for example after a reconnect): the engine
-   * brings every subscriber of the group back to the stored state.
+   * Events of this group may have been lost (for example after a reconnect): the engine brings
+   * every subscriber of the group back to the stored state.
    */
   void lost(GroupKey group);
 }

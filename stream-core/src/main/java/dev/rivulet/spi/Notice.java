@@ -8,8 +8,9 @@ import java.util.Objects;
  * What a {@link StorageAdapter#send} commit announces: a custom event of {@code stream::send}
  * ({@code kind} {@link StreamEvent.Kind#EVENT} with its {@code eventType}), or a change that a
  * per-stream override function made outside storage ({@code kind} create/update/delete, {@code
- * eventType} null). Adapters that publish events themselves (e.g. from a server-side script, to
- * keep cross-instance order) build the event from it; others may ignore it.
+ * eventType} null). The adapter reports the event built from it ({@link Change#event(Notice)}), and
+ * an adapter that publishes from a server-side script (to keep cross-instance order) sends it
+ * along.
  */
 public record Notice(StreamEvent.Kind kind, String eventType, JsonNode data) {
   public Notice {

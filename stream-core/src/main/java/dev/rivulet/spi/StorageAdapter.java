@@ -2,6 +2,8 @@ package dev.rivulet.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.StreamEvent;
+import dev.rivulet.internal.store.GroupTable;
+import dev.rivulet.internal.store.TableStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,43 +12,59 @@ import java.util.function.LongSupplier;
 
 /**
  * Where items live. Implementations are thread-safe; every write is atomic and linearizable per
- * item, assigns the group's next {@code seq} with the write and reports the committed change to the
- * given {@link CommitListener} (see its contract) before returning. Names are arbitrary non-empty
+ * item and assigns the group's next {@code seq} with the write. Names are arbitrary non-empty
  * strings: two different (stream, group, item) triples must never share storage.
+ *
+ * <p>One-way: the engine calls the adapter; the adapter reports to the {@link EventSink} it was
+ * given by {@link #start} and never waits for the engine. At each commit, in {@code seq} order per
+ * group, the adapter builds the change's {@link StreamEvent} ({@link Change#event()}, {@link
+ * Change#event(Notice)}), keeps it in its own history for {@link #eventsSince}, reports it with
+ * {@link EventSink#committed} and delivers it to the subscribers of every instance through its own
+ * transport, which ends in {@link EventSink#event} on each instance that {@linkplain #subscribe
+ * subscribed} to the group (an in-process store calls it directly; Redis publishes from its write
+ * script and delivers from its pub/sub thread). The engine never calls the adapter from inside
+ * those callbacks.
  *
  * <p>Failures are thrown as {@code StreamException} with the code of the operation ({@code
  * STREAM_SET_ERROR}, …) or as any {@link RuntimeException}, which the engine wraps; a write that
- * throws has not been acknowledged and must not have been reported to the listener.
+ * throws has not been acknowledged and must not have been reported.
  *
  * <p>Subclass {@code StorageAdapterContract} from the stream-core test-jar to test an adapter.
  */
 public interface StorageAdapter extends AutoCloseable {
 
+  /**
+   * Where this adapter reports commits and delivers events from now on; the engine calls it once,
+   * before its first write. Commits made before it are reported to nobody; a later call (an adapter
+   * handed to a second engine, a test) replaces the sink.
+   */
+  void start(EventSink sink);
+
   /** The stored value, or Java {@code null} when the item does not exist. */
   JsonNode get(GroupKey group, String item);
 
   /** Stores {@code value} (a new item goes to the end of the list order; a replaced one stays). */
-  Change set(GroupKey group, String item, JsonNode value, CommitListener listener);
+  Change set(GroupKey group, String item, JsonNode value);
 
   /**
-   * Removes the item. A missing item commits nothing: return {@link Change#nothing} and do not call
-   * the listener.
+   * Removes the item. A missing item commits nothing: return {@link Change#nothing} and report
+   * nothing.
    */
-  Change delete(GroupKey group, String item, CommitListener listener);
+  Change delete(GroupKey group, String item);
 
   /**
    * Atomically replaces the item's value with {@code updater.apply(current)}; a missing item is
    * created (at the end of the list order).
    */
-  Change update(GroupKey group, String item, ItemUpdater updater, CommitListener listener);
+  Change update(GroupKey group, String item, ItemUpdater updater);
 
   /**
    * Commits a change that stores nothing: assigns the group's next {@code seq} and timestamp for a
-   * {@code stream::send} custom event or for a change an override function made outside storage.
-   * The returned change has {@code item} = the given item (may be null for a send) and no values;
-   * {@code notice} says what the event will be, for adapters that publish events themselves.
+   * {@code stream::send} custom event or for a change an override function made outside storage,
+   * and reports {@code notice}'s event ({@link Change#event(Notice)}). The returned change has
+   * {@code item} = the given item (may be null for a send) and no values.
    */
-  Change send(GroupKey group, String item, Notice notice, CommitListener listener);
+  Change send(GroupKey group, String item, Notice notice);
 
   /** The group's item values in list order; empty for a missing group. */
   List<JsonNode> list(GroupKey group);
@@ -75,28 +93,23 @@ public interface StorageAdapter extends AutoCloseable {
   SortedMap<String, List<String>> listAll();
 
   /**
-   * Remembers a committed event for {@link #eventsSince}. The engine calls it from the {@link
-   * CommitListener} of the change (so in {@code seq} order, inside the group's critical section).
-   * The default keeps nothing.
-   */
-  default void remember(StreamEvent event) {}
-
-  /**
-   * The group's events with {@code seq > since}, in order, together with the group's current seq,
-   * when the adapter still holds every one of them; empty otherwise (the subscriber then gets a
-   * snapshot). The default holds no history.
+   * The group's events with {@code seq > since}, in order, up to the group's current seq, when the
+   * adapter still holds every one of them; empty otherwise (the subscriber then gets a snapshot).
+   * The default holds no history.
    */
   default Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
     return Optional.empty();
   }
 
   /**
-   * How events of this store reach subscribers, possibly in other processes. The default delivers
-   * within this process only.
+   * This instance has subscribers of the group now: deliver its events to {@link EventSink#event}
+   * until {@link #unsubscribe}. The engine calls it when the first local subscriber joins; the
+   * default does nothing (for a store that delivers every event anyway).
    */
-  default EventTransport transport() {
-    return EventTransport.inProcess();
-  }
+  default void subscribe(GroupKey group) {}
+
+  /** The last local subscriber of the group left; the default does nothing. */
+  default void unsubscribe(GroupKey group) {}
 
   /** A store that keeps everything in this JVM (the default of {@code StreamEngine}). */
   static StorageAdapter inMemory() {
@@ -110,8 +123,9 @@ public interface StorageAdapter extends AutoCloseable {
 
   /** An in-memory store with its clock and the per-group event history kept for resuming. */
   static StorageAdapter inMemory(LongSupplier clock, EventHistory.Limits history) {
-    return new InMemoryStorage(
-        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(history, "history"));
+    return new TableStore(
+        new GroupTable(
+            Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(history, "history")));
   }
 
   /** Flushes and releases everything; idempotent. */

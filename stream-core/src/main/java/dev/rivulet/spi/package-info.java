@@ -1,7 +1,9 @@
 /**
- * The storage SPI: what a store implements to hold Rivulet's items ({@link
- * dev.rivulet.spi.StorageAdapter}) and to carry events between engine instances ({@link
- * dev.rivulet.spi.EventTransport}). The in-memory store is here; the kv and Redis stores are in
- * their own modules. Every adapter passes the contract kit in {@code stream-core}'s test jar.
+ * The storage SPI: what a store implements to hold Rivulet's items and to report its commits and
+ * deliver its events ({@link dev.rivulet.spi.StorageAdapter}, reporting to the engine's {@link
+ * dev.rivulet.spi.EventSink}), with the value types of its signatures and the bounded per-group
+ * {@link dev.rivulet.spi.EventHistory}. The in-memory store is behind {@link
+ * dev.rivulet.spi.StorageAdapter#inMemory()}; the kv and Redis stores are in their own modules.
+ * Every adapter passes the contract kit in {@code stream-core}'s test jar.
  */
 package dev.rivulet.spi;

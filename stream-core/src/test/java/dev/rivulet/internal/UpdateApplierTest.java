@@ -50,9 +50,9 @@ class UpdateApplierTest {
 
   /** An object nested {@code depth} levels deep ({@code {}} = 1). */
   static JsonNode nested(int depth) {
-    JsonNode node = Json.MAPPER.createObjectNode();
+    JsonNode node = Json.object();
     for (int i = 1; i < depth; i++) {
-      ObjectNode outer = Json.MAPPER.createObjectNode();
+      ObjectNode outer = Json.object();
       outer.set("n", node);
       node = outer;
     }
@@ -60,7 +60,7 @@ class UpdateApplierTest {
   }
 
   static JsonNode objectWithKeys(int n) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     for (int i = 0; i < n; i++) {
       node.put("k" + i, i);
     }
@@ -762,7 +762,7 @@ class UpdateApplierTest {
 
   @Test
   void manyTouchedContainersInOneCallStayCopyOnWrite() {
-    ObjectNode current = Json.MAPPER.createObjectNode();
+    ObjectNode current = Json.object();
     for (int i = 0; i < 40; i++) {
       current.set("k" + i, j("{'list':[0],'o':{'v':0}}"));
     }

@@ -295,12 +295,11 @@ class UpdateOpCodecTest {
             .ofMaxSize(3)
             .map(
                 map -> {
-                  ObjectNode node = Json.MAPPER.createObjectNode();
+                  ObjectNode node = Json.object();
                   map.forEach(node::set);
                   return node;
                 });
-    Arbitrary<JsonNode> arrays =
-        scalars.list().ofMaxSize(3).map(list -> Json.MAPPER.createArrayNode().addAll(list));
+    Arbitrary<JsonNode> arrays = scalars.list().ofMaxSize(3).map(list -> Json.array().addAll(list));
     return Arbitraries.oneOf(scalars, objects, arrays);
   }
 }

@@ -41,7 +41,7 @@ public final class UpdateVectorCases {
       if (in == null) {
         throw new IllegalStateException("update-ops.json is not on the test classpath");
       }
-      return Json.MAPPER.readTree(in);
+      return Json.read(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -42,7 +42,7 @@ class ValueLimitsTest {
   private static JsonNode nested(int depth) {
     JsonNode value = IntNode.valueOf(1);
     for (int i = 0; i < depth; i++) {
-      value = Json.MAPPER.createArrayNode().add(value);
+      value = Json.array().add(value);
     }
     return value;
   }
@@ -61,15 +61,11 @@ class ValueLimitsTest {
   }
 
   private static ObjectNode input(String item) {
-    return Json.MAPPER
-        .createObjectNode()
-        .put("stream_name", "s")
-        .put("group_id", "g")
-        .put("item_id", item);
+    return Json.object().put("stream_name", "s").put("group_id", "g").put("item_id", item);
   }
 
   private static ArrayNode appendAt(List<String> path, JsonNode value) {
-    ArrayNode ops = Json.MAPPER.createArrayNode();
+    ArrayNode ops = Json.array();
     ObjectNode op = ops.addObject().put("type", "append");
     path.forEach(op.putArray("path")::add);
     op.set("value", value);
@@ -117,7 +113,7 @@ class ValueLimitsTest {
   void nonFiniteNumbersAreRefusedAndBigIntegersStayExact() {
     assertThatThrownBy(() -> engine.set("s", "g", "i", DoubleNode.valueOf(Double.NaN)))
         .satisfies(e -> assertThat(code(e)).isEqualTo(StreamException.INVALID_ARGUMENT));
-    ObjectNode inf = Json.MAPPER.createObjectNode().put("x", Double.NEGATIVE_INFINITY);
+    ObjectNode inf = Json.object().put("x", Double.NEGATIVE_INFINITY);
     assertThatThrownBy(() -> engine.set("s", "g", "i", inf))
         .satisfies(e -> assertThat(code(e)).isEqualTo(StreamException.INVALID_ARGUMENT));
     assertThat(engine.get("s", "g", "i")).isNull();
@@ -142,7 +138,7 @@ class ValueLimitsTest {
   /** obs 2: the item was committed, the call failed, subscribers saw a gap, list failed. */
   @Test
   void anUpdateThatWouldNestTooDeepWritesNothingAndEmitsNothing() throws Exception {
-    engine.invoke("stream::set", input("i").set("data", Json.MAPPER.createObjectNode()));
+    engine.invoke("stream::set", input("i").set("data", Json.object()));
     Recorder recorder = new Recorder();
     try (Subscription sub = engine.subscribe("s", "g", null, recorder)) {
       assertThat(sub).isNotNull();
@@ -156,7 +152,7 @@ class ValueLimitsTest {
       assertThatThrownBy(() -> engine.invoke("stream::update", update))
           .satisfies(e -> assertThat(code(e)).isEqualTo(StreamException.INVALID_ARGUMENT));
       assertThat(seq()).isEqualTo(seq);
-      assertThat(engine.get("s", "g", "i")).isEqualTo(Json.MAPPER.createObjectNode());
+      assertThat(engine.get("s", "g", "i")).isEqualTo(Json.object());
       assertThat(Json.text(engine.invoke("stream::list", input("i").without("item_id"))))
           .isEqualTo("[{}]");
 
@@ -229,7 +225,7 @@ class ValueLimitsTest {
         .hasMessageContaining("surrogate");
     assertThat(NameCheck.name("f", "item_id", "\ud83d\ude00")).isEqualTo("\ud83d\ude00");
     for (String field : List.of("stream_name", "group_id", "item_id")) {
-      ObjectNode config = Json.MAPPER.createObjectNode().put("stream_name", "s");
+      ObjectNode config = Json.object().put("stream_name", "s");
       config.put(field, "x\udfff");
       assertThatThrownBy(
               () ->

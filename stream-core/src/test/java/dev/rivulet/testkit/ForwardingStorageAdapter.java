@@ -3,8 +3,7 @@ package dev.rivulet.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.spi.Change;
-import dev.rivulet.spi.CommitListener;
-import dev.rivulet.spi.EventTransport;
+import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.ItemUpdater;
@@ -27,28 +26,33 @@ public abstract class ForwardingStorageAdapter implements StorageAdapter {
   }
 
   @Override
+  public void start(EventSink sink) {
+    delegate.start(sink);
+  }
+
+  @Override
   public JsonNode get(GroupKey group, String item) {
     return delegate.get(group, item);
   }
 
   @Override
-  public Change set(GroupKey group, String item, JsonNode value, CommitListener listener) {
-    return delegate.set(group, item, value, listener);
+  public Change set(GroupKey group, String item, JsonNode value) {
+    return delegate.set(group, item, value);
   }
 
   @Override
-  public Change delete(GroupKey group, String item, CommitListener listener) {
-    return delegate.delete(group, item, listener);
+  public Change delete(GroupKey group, String item) {
+    return delegate.delete(group, item);
   }
 
   @Override
-  public Change update(GroupKey group, String item, ItemUpdater updater, CommitListener listener) {
-    return delegate.update(group, item, updater, listener);
+  public Change update(GroupKey group, String item, ItemUpdater updater) {
+    return delegate.update(group, item, updater);
   }
 
   @Override
-  public Change send(GroupKey group, String item, Notice notice, CommitListener listener) {
-    return delegate.send(group, item, notice, listener);
+  public Change send(GroupKey group, String item, Notice notice) {
+    return delegate.send(group, item, notice);
   }
 
   @Override
@@ -77,18 +81,18 @@ public abstract class ForwardingStorageAdapter implements StorageAdapter {
   }
 
   @Override
-  public void remember(StreamEvent event) {
-    delegate.remember(event);
-  }
-
-  @Override
   public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
     return delegate.eventsSince(group, since);
   }
 
   @Override
-  public EventTransport transport() {
-    return delegate.transport();
+  public void subscribe(GroupKey group) {
+    delegate.subscribe(group);
+  }
+
+  @Override
+  public void unsubscribe(GroupKey group) {
+    delegate.unsubscribe(group);
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.StreamException;
+import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ final class HttpInvoke {
   byte[] call(String functionId, byte[] body) {
     JsonNode input;
     try {
-      input = body.length == 0 ? NullNode.getInstance() : StrictJson.read(body);
+      input = body.length == 0 ? NullNode.getInstance() : Json.readStrict(body);
       if (input == null) {
         input = NullNode.getInstance();
       }
@@ -32,17 +33,14 @@ final class HttpInvoke {
     }
     try {
       JsonNode result = engine.invoke(functionId, input);
-      byte[] json =
-          result == null
-              ? "null".getBytes(StandardCharsets.UTF_8)
-              : HttpResponses.MAPPER.writeValueAsBytes(result);
+      byte[] json = result == null ? "null".getBytes(StandardCharsets.UTF_8) : Json.bytes(result);
       return HttpResponses.json(200, json);
     } catch (StreamException e) {
       String message = String.valueOf(e.getMessage());
       return e.outcome()
           .map(o -> HttpResponses.error(status(e.code()), e.code(), message, outcome(o)))
           .orElseGet(() -> HttpResponses.error(status(e.code()), e.code(), message));
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       LOG.warn("invoke {} failed", functionId, e);
       return HttpResponses.error(500, "internal_error", String.valueOf(e.getMessage()));
     }

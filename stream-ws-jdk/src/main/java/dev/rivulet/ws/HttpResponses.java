@@ -1,8 +1,7 @@
 package dev.rivulet.ws;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.internal.Json;
+import dev.rivulet.internal.Wire;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.Map;
  * open rewrites that one header with {@link #keepAlive}.
  */
 final class HttpResponses {
-  static final ObjectMapper MAPPER = Json.MAPPER;
 
   private HttpResponses() {}
 
@@ -78,8 +76,7 @@ final class HttpResponses {
   }
 
   static byte[] error(int status, String code, String message, Map<String, String> extra) {
-    return error(
-        status, MAPPER.createObjectNode().put("code", code).put("message", message), extra);
+    return error(status, Wire.error(code, message, null), extra);
   }
 
   /**
@@ -87,10 +84,7 @@ final class HttpResponses {
    * still be applied) or {@code not_applied} (SPEC §9).
    */
   static byte[] error(int status, String code, String message, String outcome) {
-    return error(
-        status,
-        MAPPER.createObjectNode().put("code", code).put("message", message).put("outcome", outcome),
-        Map.of());
+    return error(status, Wire.error(code, message, outcome), Map.of());
   }
 
   private static byte[] error(int status, ObjectNode body, Map<String, String> extra) {

@@ -1,12 +1,10 @@
 package dev.rivulet.ws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.JoinRequest;
 import dev.rivulet.StreamException;
+import dev.rivulet.internal.Json;
 import dev.rivulet.internal.NameCheck;
 import java.util.Locale;
 
@@ -21,10 +19,6 @@ import java.util.Locale;
  */
 final class JoinCheck {
   private static final String[] REQUIRED = {"subscriptionId", "streamName", "groupId"};
-
-  /** Escapes lone surrogates (and all non-ASCII) so an echoed bad name is still valid UTF-8. */
-  private static final ObjectWriter ASCII_WRITER =
-      HttpResponses.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
   private JoinCheck() {}
 
@@ -92,7 +86,7 @@ final class JoinCheck {
 
   /** The join message data of {@code request}: its ids and names. */
   static ObjectNode data(JoinRequest request) {
-    ObjectNode data = HttpResponses.MAPPER.createObjectNode();
+    ObjectNode data = Json.object();
     data.put("subscriptionId", request.subscriptionId());
     data.put("streamName", request.streamName());
     data.put("groupId", request.groupId());
@@ -110,7 +104,7 @@ final class JoinCheck {
    * names are echoed as the client sent them.
    */
   static byte[] errorEvent(JsonNode data, StreamException problem) {
-    ObjectNode node = HttpResponses.MAPPER.createObjectNode();
+    ObjectNode node = Json.object();
     node.put("type", "stream");
     node.put("timestamp", System.currentTimeMillis());
     node.set("streamName", data.get("streamName"));
@@ -126,10 +120,6 @@ final class JoinCheck {
         .put("type", "error")
         .put("code", problem.code())
         .put("message", problem.getMessage());
-    try {
-      return ASCII_WRITER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize an error event", e);
-    }
+    return Json.asciiBytes(node);
   }
 }

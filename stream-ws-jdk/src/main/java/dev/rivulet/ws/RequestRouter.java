@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.JoinRequest;
 import dev.rivulet.StreamException;
+import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -306,7 +307,7 @@ final class RequestRouter implements Connection.Router {
   }
 
   private ObjectNode authInput(Connection c, HttpRequest request) {
-    ObjectNode input = HttpResponses.MAPPER.createObjectNode();
+    ObjectNode input = Json.object();
     ObjectNode headers = input.putObject("headers");
     request.headers().forEach((name, values) -> headers.put(name, values.get(values.size() - 1)));
     input.put("path", request.path());

@@ -39,7 +39,7 @@ final class StatusEndpoints {
   }
 
   private byte[] health() {
-    ObjectNode body = HttpResponses.MAPPER.createObjectNode();
+    ObjectNode body = Json.object();
     try {
       engine.stream(PROBE_STREAM).groups();
       body.put("status", "ok");
@@ -54,6 +54,6 @@ final class StatusEndpoints {
 
   /** {@code {"connections","queuedBytes","slowConsumerCloses","engine":{"writes",…}}}. */
   private byte[] stats() {
-    return HttpResponses.json(200, Json.bytes(HttpResponses.MAPPER.valueToTree(stats.get())));
+    return HttpResponses.json(200, Json.bytes(Json.valueToTree(stats.get())));
   }
 }

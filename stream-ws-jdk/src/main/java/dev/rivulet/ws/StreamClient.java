@@ -1,7 +1,6 @@
 package dev.rivulet.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamException;
 import dev.rivulet.internal.Json;
@@ -62,7 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamClient.class);
-  static final ObjectMapper MAPPER = Json.MAPPER;
 
   /** The connection's state, reported to {@link #onConnectionState} listeners. */
   public enum ConnectionState {
@@ -617,7 +615,7 @@ public final class StreamClient implements AutoCloseable {
   }
 
   static ObjectNode object() {
-    return MAPPER.createObjectNode();
+    return Json.object();
   }
 
   static List<JsonNode> elements(JsonNode array) {

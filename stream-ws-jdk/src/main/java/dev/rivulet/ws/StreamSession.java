@@ -8,6 +8,8 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.StreamListener;
 import dev.rivulet.Subscription;
+import dev.rivulet.internal.Json;
+import dev.rivulet.internal.Wire;
 import dev.rivulet.spi.GroupKey;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -130,7 +132,7 @@ final class StreamSession implements WsHandler {
     }
     JsonNode message;
     try {
-      message = StrictJson.read(bytes);
+      message = Json.readStrict(bytes);
     } catch (IOException e) {
       LOG.debug("ignoring a message that is not JSON");
       return DONE;
@@ -312,24 +314,12 @@ final class StreamSession implements WsHandler {
   }
 
   private ObjectNode unauthorized(JoinRequest request) {
-    ObjectNode node = HttpResponses.MAPPER.createObjectNode();
-    node.put("type", "stream");
-    node.put("timestamp", System.currentTimeMillis());
-    node.put("streamName", request.streamName());
-    node.put("groupId", request.groupId());
-    node.put("id", request.itemId());
-    node.putObject("event").put("type", "unauthorized");
-    return node;
+    return Wire.unauthorized(
+        request.streamName(), request.groupId(), request.itemId(), System.currentTimeMillis());
   }
 
   private void send(ObjectNode message) {
-    byte[] bytes;
-    try {
-      bytes = HttpResponses.MAPPER.writeValueAsBytes(message);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialize a message", e);
-    }
-    connection.send(FrameEncoder.frame(FrameEncoder.OP_TEXT, bytes));
+    connection.send(FrameEncoder.frame(FrameEncoder.OP_TEXT, Json.bytes(message)));
   }
 
   /** One subscription's callbacks; all run on the group's lane, never concurrently per group. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.StreamEngine;
+import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -60,11 +61,7 @@ class HttpHardeningTest {
     JsonNode got =
         engine.invoke(
             "stream::get",
-            HttpResponses.MAPPER
-                .createObjectNode()
-                .put("stream_name", "s")
-                .put("group_id", "g")
-                .put("item_id", "i"));
+            Json.object().put("stream_name", "s").put("group_id", "g").put("item_id", "i"));
     return got != null && !got.isNull();
   }
 

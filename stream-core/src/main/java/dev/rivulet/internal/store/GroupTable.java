@@ -1,7 +1,13 @@
-package dev.rivulet.spi;
+package dev.rivulet.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rivulet.StreamEvent;
+import dev.rivulet.spi.Change;
+import dev.rivulet.spi.EventHistory;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Names;
+import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,22 +23,19 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The state of a store that keeps every group in this JVM, for in-process adapters (the core's
- * in-memory store, the kv file store): streams, their groups sorted by {@link Names#ORDER}, each
+ * The state of a store that keeps every group in this JVM, behind {@link TableStore} (the core's
+ * in-memory store and the kv file store): streams, their groups sorted by {@link Names#ORDER}, each
  * group's items in list order with its last {@code seq} and timestamp, and its recent events for
- * {@link StorageAdapter#eventsSince}. It implements the read side and the history of {@link
- * StorageAdapter} once; an adapter delegates those methods here and does its writes on a {@link
- * Group} from {@link #obtain} or {@link #find}.
+ * {@link StorageAdapter#eventsSince}. Not SPI: core exports this package only to the kv module,
+ * whose recovery and compaction read and rebuild it.
  *
  * <p>Thread-safety: the table itself is safe for concurrent use, and each {@link Group} is guarded
  * by its own monitor ({@code synchronized (group)}), so writers of different groups never wait for
- * each other. A write holds the group's monitor from reading the old value to {@link Group#commit}
- * (which calls the {@link CommitListener}); a store that persists writes does so inside that
- * section too, before it changes the items. The read methods of this class and {@link
- * Group#snapshot} take the monitor themselves; every other {@link Group} method must be called with
- * the monitor held, except while the table is still private to one thread (recovery). A group is
- * kept after its last item is deleted, so its {@code seq} never goes backwards, but is no longer
- * listed.
+ * each other. Writes are {@link TableStore}'s alone: it holds the group's monitor from reading the
+ * old value to the commit. The read methods of this class and {@link Group#snapshot} take the
+ * monitor themselves; the other public {@link Group} methods are for rebuilding a table that is
+ * still private to one thread (recovery) or must be called with the monitor held. A group is kept
+ * after its last item is deleted, so its {@code seq} never goes backwards, but is no longer listed.
  */
 public final class GroupTable {
   private final ConcurrentMap<String, ConcurrentSkipListMap<String, Group>> streams =
@@ -137,16 +140,6 @@ public final class GroupTable {
     return result;
   }
 
-  /**
-   * See {@link StorageAdapter#remember}; an event of a group the table does not hold is dropped.
-   */
-  public void remember(StreamEvent event) {
-    Group g = find(event.group());
-    if (g != null) {
-      g.history.record(event);
-    }
-  }
-
   /** See {@link StorageAdapter#eventsSince}. */
   public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
     Group g = find(group);
@@ -211,19 +204,18 @@ public final class GroupTable {
      * The change the next commit of this group gets: {@code seq() + 1} and the timestamp {@code
      * max(now, timestamp() + 1)}. Changes nothing, so a store can persist it before it applies it.
      */
-    public Change next(String item, JsonNode oldValue, JsonNode newValue) {
+    Change next(String item, JsonNode oldValue, JsonNode newValue) {
       long ts = Math.max(clock.getAsLong(), timestamp + 1);
       return new Change(key, item, oldValue, newValue, seq + 1, ts);
     }
 
     /**
      * Commits {@code change} (from {@link #next}, already applied to the items): advances the
-     * group's seq and timestamp, then calls the listener. Returns the change.
+     * group's seq and timestamp and records its event in the history.
      */
-    public Change commit(Change change, CommitListener listener) {
+    void commit(Change change, StreamEvent event) {
       advance(change.seq(), change.timestamp());
-      listener.committed(change);
-      return change;
+      history.record(event);
     }
 
     /**

@@ -1,0 +1,52 @@
+package dev.rivulet.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.UpdateOp;
+import dev.rivulet.UpdateOpError;
+import dev.rivulet.spi.ItemUpdater;
+import java.util.List;
+
+/**
+ * One {@code stream::update} as the store's {@link ItemUpdater}: applies the ops with {@link
+ * UpdateApplier}, refuses a result over the value limits (inside the store's critical section, so
+ * nothing is written or emitted), and keeps the outcome of the call whose value the store committed
+ * (the last one: a store may retry a compare-and-set), so that {@link #errors} are the errors of
+ * the committed value. A stream whose update is overridden hands the ops to its function instead
+ * and the function's errors are kept ({@link #overridden}).
+ */
+final class UpdateRun implements ItemUpdater {
+  private final List<UpdateOp> ops;
+  private final ValueLimits limits;
+  private List<UpdateOpError> errors;
+
+  UpdateRun(List<UpdateOp> ops, ValueLimits limits) {
+    this.ops = ops;
+    this.limits = limits;
+  }
+
+  @Override
+  public synchronized JsonNode apply(JsonNode current) {
+    UpdateApplier.Applied applied = UpdateApplier.apply(current, ops);
+    limits.check("the new value of stream::update", applied.newValue());
+    errors = applied.errors();
+    return applied.newValue();
+  }
+
+  /** The ops, for an override function. */
+  List<UpdateOp> ops() {
+    return ops;
+  }
+
+  /** The errors an override function returned for the ops. */
+  synchronized void overridden(List<UpdateOpError> errors) {
+    this.errors = List.copyOf(errors);
+  }
+
+  /** The per-op errors of the committed application; call after the store's update returned. */
+  synchronized List<UpdateOpError> errors() {
+    if (errors == null) {
+      throw new IllegalStateException("the store committed an update without applying it");
+    }
+    return errors;
+  }
+}

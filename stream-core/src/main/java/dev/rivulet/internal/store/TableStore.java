@@ -1,0 +1,177 @@
+package dev.rivulet.internal.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.StreamEvent;
+import dev.rivulet.StreamException;
+import dev.rivulet.spi.Change;
+import dev.rivulet.spi.EventSink;
+import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.ItemUpdater;
+import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.StorageAdapter;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * The one write path of the in-process stores, over a {@link GroupTable}: the core's in-memory
+ * store is this class as is, the kv file store plugs its write-ahead log into {@link #append}. Not
+ * SPI (core exports this package only to the kv module).
+ *
+ * <p>A write holds its group's monitor from reading the old value to the report: it computes the
+ * change (next seq, timestamp), {@linkplain #append appends} it to the journal (a durable store
+ * returns once the record is persisted per its fsync mode; a failure aborts the write and changes
+ * nothing), applies it to the table, records its event in the group's history, and reports the
+ * event to the engine's sink, {@link EventSink#committed} then {@link EventSink#event} (in-process
+ * delivery). So readers never see a value that is not yet persisted, and the sink sees each group's
+ * events in seq order, once they are durable.
+ */
+public class TableStore implements StorageAdapter {
+  /** What a journal record does. */
+  public enum Op {
+    SET,
+    DELETE,
+    SEND
+  }
+
+  private final GroupTable table;
+  private volatile EventSink sink;
+
+  public TableStore(GroupTable table) {
+    this.table = table;
+  }
+
+  /**
+   * Persists {@code change} before the table applies it; called with the group's monitor held, in
+   * seq order per group. {@link Op#SET} changes carry the new value, {@link Op#DELETE} the removed
+   * one, {@link Op#SEND} none. The default keeps nothing (the in-memory store).
+   *
+   * @throws IOException when the change could not be persisted: the write fails with its {@code
+   *     STREAM_*_ERROR} and nothing changes
+   */
+  protected void append(Op op, Change change) throws IOException {}
+
+  /** Names the journal in error messages. */
+  protected String journalName() {
+    return "the journal";
+  }
+
+  @Override
+  public final void start(EventSink sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public final Change set(GroupKey group, String item, JsonNode value) {
+    return put(group, item, current -> value, "STREAM_SET_ERROR");
+  }
+
+  @Override
+  public final Change update(GroupKey group, String item, ItemUpdater updater) {
+    return put(group, item, updater, "STREAM_UPDATE_ERROR");
+  }
+
+  private Change put(GroupKey group, String item, ItemUpdater updater, String code) {
+    GroupTable.Group g = table.obtain(group);
+    synchronized (g) {
+      JsonNode old = g.get(item);
+      JsonNode next = updater.apply(old);
+      if (next == null) {
+        throw new StreamException(code, "the new value of item " + item + " is null");
+      }
+      Change change = g.next(item, old, next);
+      persist(Op.SET, change, code);
+      g.put(item, next);
+      return commit(g, change, change.event());
+    }
+  }
+
+  @Override
+  public final Change delete(GroupKey group, String item) {
+    GroupTable.Group g = table.find(group);
+    if (g == null) {
+      return Change.nothing(group, item);
+    }
+    synchronized (g) {
+      JsonNode old = g.get(item);
+      if (old == null) {
+        return Change.nothing(group, item);
+      }
+      Change change = g.next(item, old, null);
+      persist(Op.DELETE, change, "STREAM_DELETE_ERROR");
+      g.remove(item);
+      return commit(g, change, change.event());
+    }
+  }
+
+  @Override
+  public final Change send(GroupKey group, String item, Notice notice) {
+    GroupTable.Group g = table.obtain(group);
+    synchronized (g) {
+      Change change = g.next(item, null, null);
+      persist(Op.SEND, change, "STREAM_SEND_ERROR");
+      return commit(g, change, change.event(notice));
+    }
+  }
+
+  private void persist(Op op, Change change, String code) {
+    try {
+      append(op, change);
+    } catch (IOException e) {
+      throw new StreamException(
+          code, "could not persist the change to " + journalName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Advances the group, records the event and reports it; caller holds the monitor. */
+  private Change commit(GroupTable.Group g, Change change, StreamEvent event) {
+    g.commit(change, event);
+    EventSink target = sink;
+    if (target != null) {
+      target.committed(event);
+      target.event(event);
+    }
+    return change;
+  }
+
+  @Override
+  public final JsonNode get(GroupKey group, String item) {
+    return table.get(group, item);
+  }
+
+  @Override
+  public final List<JsonNode> list(GroupKey group) {
+    return table.list(group);
+  }
+
+  @Override
+  public final GroupSnapshot snapshot(GroupKey group) {
+    return table.snapshot(group);
+  }
+
+  @Override
+  public final GroupSnapshot snapshot(GroupKey group, String item) {
+    return table.snapshot(group, item);
+  }
+
+  @Override
+  public final List<String> listGroups(String stream) {
+    return table.listGroups(stream);
+  }
+
+  @Override
+  public final SortedMap<String, List<String>> listAll() {
+    return table.listAll();
+  }
+
+  @Override
+  public final Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+    return table.eventsSince(group, since);
+  }
+
+  /** Releases what the journal holds; the default has nothing to release. */
+  @Override
+  public void close() {}
+}
