@@ -42,4 +42,11 @@ public interface StreamListener {
    * @param since the {@code seq} after which the replayed events start
    */
   default void onResumed(long since) {}
+
+  /**
+   * The terminal callback: called once, last, when the subscription ends, whether by {@link
+   * Subscription#close()} or because the engine was closed. No callback follows it. Ignored by
+   * default.
+   */
+  default void onClosed() {}
 }

@@ -182,4 +182,49 @@ class SubscriptionTest {
       return listener.snapshots.size();
     }
   }
+
+  /** Records every callback in order. */
+  private static final class Calls implements StreamListener {
+    final java.util.List<String> calls =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    @Override
+    public void onEvent(StreamEvent event) {
+      calls.add("event " + event.seq());
+    }
+
+    @Override
+    public void onSnapshot(Snapshot snapshot, boolean resync) {
+      calls.add("snapshot " + snapshot.seq());
+    }
+
+    @Override
+    public void onClosed() {
+      calls.add("closed");
+    }
+  }
+
+  @Test
+  void onClosedIsTheLastCallbackAfterCloseAndAfterEngineClose() {
+    Calls closedByUser = new Calls();
+    Subscription sub = engine.subscribe("s", "g", null, closedByUser);
+    engine.set("s", "g", "a", json("1"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> closedByUser.calls.size() == 2);
+    sub.close();
+    sub.close(); // idempotent: one onClosed
+    engine.set("s", "g", "a", json("2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> closedByUser.calls.contains("closed"));
+
+    Calls closedByEngine = new Calls();
+    StreamEngine other = StreamEngine.builder().build();
+    other.subscribe("s", "g", null, closedByEngine);
+    await().atMost(Duration.ofSeconds(10)).until(() -> closedByEngine.calls.size() == 1);
+    other.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> closedByEngine.calls.contains("closed"));
+    engine.set("s", "g", "a", json("3"));
+    engine.set("s", "g", "b", json("3"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.snapshot("s", "g", null).seq() == 4);
+    assertThat(closedByUser.calls).containsExactly("snapshot 0", "event 1", "closed");
+    assertThat(closedByEngine.calls).containsExactly("snapshot 0", "closed");
+  }
 }

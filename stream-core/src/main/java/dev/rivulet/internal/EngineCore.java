@@ -311,6 +311,7 @@ public final class EngineCore implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    hub.closeAll();
     try {
       storage.close();
     } finally {

@@ -112,6 +112,15 @@ final class EventHub {
     return sub;
   }
 
+  /** Ends every subscription (engine close): each listener gets its {@code onClosed}. */
+  void closeAll() {
+    for (Set<Sub> subs : groups.values()) {
+      for (Sub sub : List.copyOf(subs)) {
+        sub.close();
+      }
+    }
+  }
+
   /** Whether anybody in this process listens to the group. */
   boolean hasSubscribers(GroupKey group) {
     return groups.containsKey(group);
@@ -366,6 +375,8 @@ final class EventHub {
     public void close() {
       if (closed.compareAndSet(false, true)) {
         remove(this);
+        // after whatever the lane still runs for this subscription (those calls see it closed)
+        execute(group, () -> call(listener::onClosed));
       }
     }
   }
