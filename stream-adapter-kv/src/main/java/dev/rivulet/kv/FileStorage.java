@@ -43,7 +43,11 @@ final class FileStorage extends TableStore {
     compactor.start(wal);
   }
 
-  /** Appends the change's record and waits for it per the fsync mode; caller holds the monitor. */
+  /**
+   * Appends the change's record and waits for it per the fsync mode; a send's record is only queued
+   * (it keeps the seq going across restarts, and the next durable write forces it). Caller holds
+   * the monitor.
+   */
   @Override
   protected void append(Op op, Change change) throws IOException {
     byte type =
@@ -52,14 +56,19 @@ final class FileStorage extends TableStore {
           case DELETE -> Records.DELETE;
           case SEND -> Records.SEND;
         };
-    wal.write(
+    byte[] record =
         Records.logRecord(
             type,
             change.group(),
             change.item(),
             change.seq(),
             change.timestamp(),
-            change.newValue()));
+            change.newValue());
+    if (op == Op.SEND) {
+      wal.writeNoWait(record); // a transient event never waits for the disk
+    } else {
+      wal.write(record);
+    }
   }
 
   @Override

@@ -106,6 +106,27 @@ final class Wal implements AutoCloseable {
   }
 
   /**
+   * Queues one framed record behind the ones before it and returns at once, without waiting for a
+   * write or a force: for {@code stream::send}, whose record only keeps the group's {@code seq}
+   * going across restarts (a later durable record forces it too). Never fails for a disk error: if
+   * its batch fails, the record is cut back with that batch.
+   *
+   * @throws IOException when the log is closed
+   */
+  void writeNoWait(byte[] record) throws IOException {
+    lock.lock();
+    try {
+      if (closing || finished) {
+        throw new IOException("the store is closed");
+      }
+      pending.add(record);
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Appends one framed record and returns once it is written (and, with {@code ALWAYS}, durable).
    *
    * @throws IOException when it could not be persisted; nothing of it was acknowledged and nothing
