@@ -36,10 +36,12 @@ final class RequestRouter implements Connection.Router {
   private final byte[] inspectorPage;
   private final StatusEndpoints status;
   private final OriginPolicy origins;
+  private final IiiWorkers iii;
 
   RequestRouter(
       ServerOptions options,
       StreamProtocol protocol,
+      IiiWorkers iii,
       Executor worker,
       AtomicInteger connections,
       Supplier<ServerStats> stats) {
@@ -51,6 +53,7 @@ final class RequestRouter implements Connection.Router {
     this.connections = connections;
     this.inspectorPage = options.inspector() ? loadInspector() : null;
     this.origins = options.origins();
+    this.iii = iii;
   }
 
   private static byte[] loadInspector() {
@@ -115,6 +118,7 @@ final class RequestRouter implements Connection.Router {
               || (options.statusEndpoints() && StatusEndpoints.serves(path))
               || path.startsWith("/stream/")
               || (options.echo() && path.equals("/echo"))
+              || isIii(path)
               || (options.httpInvoke() && path.startsWith("/invoke/"));
       if (!known) {
         throw new HttpRequestParser.HttpError(404, "no such endpoint: " + path);
@@ -203,14 +207,15 @@ final class RequestRouter implements Connection.Router {
 
   private void routeUpgrade(Connection c, HttpRequest request, String path) {
     boolean echo = options.echo() && path.equals("/echo");
+    boolean iiiPath = isIii(path);
     JoinRequest autoJoin;
     try {
-      autoJoin = echo ? null : pathJoin(path);
+      autoJoin = echo || iiiPath ? null : pathJoin(path);
     } catch (IllegalArgumentException e) {
       c.respond(400, HttpResponses.error(400, "bad_path", "malformed path: " + e.getMessage()));
       return;
     }
-    if (!echo && autoJoin == null && !path.equals("/")) {
+    if (!echo && !iiiPath && autoJoin == null && !path.equals("/")) {
       c.respond(404, HttpResponses.error(404, "not_found", "no such endpoint: " + path));
       return;
     }
@@ -239,6 +244,11 @@ final class RequestRouter implements Connection.Router {
     String accept = Handshake.accept(request);
     if (echo) {
       c.upgrade(accept, EchoHandler.INSTANCE, ServerOptions.ECHO_MAX_MESSAGE);
+      return;
+    }
+    if (iiiPath) { // the iii worker protocol (SPEC §12): token and origin checked above
+      WsHandler handler = path.equals("/iii") ? iii.newSession() : IiiWorkers.TELEMETRY;
+      c.upgrade(accept, handler, options.maxMessageSize());
       return;
     }
     if (options.authFunction() == null) {
@@ -278,6 +288,11 @@ final class RequestRouter implements Connection.Router {
                               context);
                   c.upgrade(accept, protocol.newSession(context, join), options.maxMessageSize());
                 }));
+  }
+
+  /** {@code /iii} and the SDK's telemetry connection {@code /iii/otel}, when enabled. */
+  private boolean isIii(String path) {
+    return iii != null && (path.equals("/iii") || path.equals("/iii/otel"));
   }
 
   private static boolean isRefusal(JsonNode result) {

@@ -14,6 +14,7 @@ final class ServerFlags {
   String redisUrl;
   boolean httpInvoke;
   boolean echo;
+  boolean iiiWorkers;
   String authToken;
   final List<String> allowedOrigins = new ArrayList<>();
 
@@ -33,6 +34,8 @@ final class ServerFlags {
         --redis-url URL       use Redis instead of kv (env REDIS_URL)
         --http-invoke         enable POST /invoke/{functionId}
         --echo                enable the plain WebSocket echo endpoint /echo
+        --iii-workers         serve the iii worker protocol at /iii, for iii-sdk workers
+                              (registerWorker('ws://HOST:PORT/iii'))
         --auth-token T        require Bearer T or ?token=T (env STREAM_AUTH_TOKEN)
         --allowed-origin O    a browser origin (scheme://host[:port], null, or * = any) besides
                               the server's own that may connect and invoke; repeatable.
@@ -67,6 +70,7 @@ final class ServerFlags {
         case "--help", "-h" -> f.help = true;
         case "--http-invoke" -> f.httpInvoke = true;
         case "--echo" -> f.echo = true;
+        case "--iii-workers" -> f.iiiWorkers = true;
         case "--host" -> f.host = value(args, ++i, arg);
         case "--port" -> f.port = port(value(args, ++i, arg), arg);
         case "--store" -> f.store = oneOf(value(args, ++i, arg), arg, "memory", "file");

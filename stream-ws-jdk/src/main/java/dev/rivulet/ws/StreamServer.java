@@ -55,6 +55,7 @@ public final class StreamServer {
             .port(flags.port)
             .httpInvoke(flags.httpInvoke)
             .echo(flags.echo)
+            .iiiWorkers(flags.iiiWorkers)
             .inspector(true)
             .statusEndpoints(true)
             .allowedOrigins(flags.allowedOrigins.toArray(String[]::new));
