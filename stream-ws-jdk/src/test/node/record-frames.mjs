@@ -2,7 +2,7 @@
 // test (src/test/resources/dev/rivulet/ws/iii-sdk-0.22.1-frames.jsonl). A stand-in engine answers
 // just enough: workerregistered, then a reconnect (to see reattach and the replay).
 //   OTEL_ENABLED=false node record-frames.mjs ../resources/dev/rivulet/ws/iii-sdk-0.22.1-frames.jsonl
-// (host name, pid and OS of the recording machine are replaced by fixed values)
+// (host name, pid and OS of the recording machine in engine::workers::register are replaced)
 import { writeFileSync } from 'node:fs'
 import { WebSocketServer } from 'ws'
 import { registerWorker, TriggerAction } from 'iii-sdk'
@@ -40,7 +40,7 @@ fn.unregister()
 await iii.trigger({ function_id: 'stream::list', payload: { stream_name: 'presence', group_id: 'room-1' } })
 await iii.shutdown()
 const anonymous = (f) =>
-  f.replace(/"name":"[^"]*"/, '"name":"host:1234"').replace(/"pid":\d+/, '"pid":1234').replace(/"os":"[^"]*"/, '"os":"linux"')
+  !f.includes('engine::workers::register') ? f : f.replace(/"name":"[^"]*"/, '"name":"host:1234"').replace(/"pid":\d+/, '"pid":1234').replace(/"os":"[^"]*"/, '"os":"linux"')
 writeFileSync(process.argv[2], frames.map((f) => anonymous(f) + '\n').join(''))
 wss.close()
 process.exit(0)

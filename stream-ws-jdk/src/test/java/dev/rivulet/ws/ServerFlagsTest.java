@@ -28,6 +28,13 @@ class ServerFlagsTest {
   }
 
   @Test
+  void iiiWorkersIsOffUnlessFlaggedAndListedInTheHelp() throws Exception {
+    assertThat(ServerFlags.parse(new String[0], Map.of()).iiiWorkers).isFalse();
+    assertThat(ServerFlags.parse(new String[] {"--iii-workers"}, Map.of()).iiiWorkers).isTrue();
+    assertThat(ServerFlags.USAGE).contains("--iii-workers");
+  }
+
+  @Test
   void noAllowedOriginByDefault() throws Exception {
     assertThat(ServerFlags.parse(new String[0], Map.of()).allowedOrigins).isEmpty();
   }
