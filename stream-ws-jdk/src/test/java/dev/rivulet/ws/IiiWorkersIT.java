@@ -194,6 +194,37 @@ class IiiWorkersIT {
   }
 
   @Test
+  void createStreamOverridesTakeOverThatStreamsStorageWhileEventsStillComeFromTheEngine()
+      throws Exception {
+    try (NodeWorker node = NodeWorker.start("override.mjs", url);
+        JdkClient subscriber = new JdkClient(server.port(), "/")) {
+      node.await("ready");
+      assertThat(engine.functions().find("stream::get(custom)")).isPresent();
+      subscriber.join("s", "custom", "g", null);
+      assertThat(subscriber.next().path("event").path("data")).isEqualTo(json("[]"));
+
+      JsonNode set =
+          engine.invoke(
+              "stream::set",
+              json(
+                  "{\"stream_name\":\"custom\",\"group_id\":\"g\",\"item_id\":\"i\",\"data\":{\"v\":1}}"));
+      assertThat(set).isEqualTo(json("{\"old_value\":null,\"new_value\":{\"v\":1}}"));
+      assertThat(node.await("set").get("input").get("item_id").asText()).isEqualTo("i");
+      assertThat(engine.get("custom", "g", "i")).isEqualTo(json("{\"v\":1}"));
+      assertThat(node.await("get").get("input").get("group_id").asText()).isEqualTo("g");
+      JsonNode change = subscriber.next();
+      assertThat(change.path("event").path("type").asText()).isEqualTo("create");
+      assertThat(change.path("event").path("data")).isEqualTo(json("{\"v\":1}"));
+      node.stop();
+      assertThat(node.exitCode()).as(node.output()).isZero();
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> engine.functions().find("stream::get(custom)").isEmpty());
+    assertThat(engine.get("custom", "g", "i")).as("the engine's own storage again").isNull();
+  }
+
+  @Test
   void aWorkerCutOffAbruptlyReconnectsAndItsFunctionsAndTriggersWorkAgain() throws Exception {
     try (NodeWorker node = NodeWorker.start("serve.mjs", url)) {
       node.await("ready");
