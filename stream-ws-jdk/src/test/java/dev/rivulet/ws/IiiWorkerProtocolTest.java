@@ -160,6 +160,33 @@ class IiiWorkerProtocolTest {
   }
 
   @Test
+  void aWorkersOwnCallsInFlightAreBoundedAndAnotherWorkersAnswerReachesIt() throws Exception {
+    start(b -> b.iiiMaxInFlight(1));
+    try (JdkClient callee = worker();
+        JdkClient caller = worker()) {
+      register(callee, "mute::fn");
+      caller.send(
+          "{\"type\":\"invokefunction\",\"invocation_id\":\"i1\",\"function_id\":\"mute::fn\","
+              + "\"data\":{\"x\":1}}");
+      JsonNode invoke = next(callee, "invokefunction");
+      assertThat(invoke.get("data").get("x").asInt()).isEqualTo(1);
+      caller.send(
+          "{\"type\":\"invokefunction\",\"invocation_id\":\"i2\",\"function_id\":\"mute::fn\","
+              + "\"data\":{}}");
+      JsonNode refused = next(caller, "invocationresult");
+      assertThat(refused.get("invocation_id").asText()).isEqualTo("i2");
+      assertThat(refused.get("error").get("code").asText()).isEqualTo("overloaded");
+      callee.send(
+          "{\"type\":\"invocationresult\",\"invocation_id\":\""
+              + invoke.get("invocation_id").asText()
+              + "\",\"result\":{\"y\":2}}");
+      JsonNode answer = next(caller, "invocationresult");
+      assertThat(answer.get("invocation_id").asText()).isEqualTo("i1");
+      assertThat(answer.get("result").get("y").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void reattachRetiresTheLiveOldConnectionAndTheSuccessorOwnsTheReplayedFunction()
       throws Exception {
     start(b -> {});
