@@ -265,6 +265,15 @@ final class RequestRouter implements Connection.Router {
         (result, error) ->
             c.loop.execute(
                 () -> {
+                  if (error != null && notRegistered(error)) { // fail closed until it is (§12)
+                    c.respond(
+                        503,
+                        HttpResponses.error(
+                            503,
+                            "auth_unavailable",
+                            "the auth function " + options.authFunction() + " is not registered"));
+                    return;
+                  }
                   if (error != null || isRefusal(result)) {
                     if (error != null) {
                       LOG.debug("auth function refused {}", c.remote(), error);
@@ -288,6 +297,11 @@ final class RequestRouter implements Connection.Router {
                               context);
                   c.upgrade(accept, protocol.newSession(context, join), options.maxMessageSize());
                 }));
+  }
+
+  private static boolean notRegistered(Throwable error) {
+    Throwable e = error.getCause() != null ? error.getCause() : error;
+    return e instanceof StreamException se && se.code().equals(StreamException.FUNCTION_NOT_FOUND);
   }
 
   /** {@code /iii} and the SDK's telemetry connection {@code /iii/otel}, when enabled. */

@@ -16,6 +16,7 @@ final class ServerFlags {
   boolean echo;
   boolean iiiWorkers;
   String authToken;
+  String authFunction;
   final List<String> allowedOrigins = new ArrayList<>();
 
   /** Null = the engine's default (1 048 576). */
@@ -37,6 +38,8 @@ final class ServerFlags {
         --iii-workers         serve the iii worker protocol at /iii, for iii-sdk workers
                               (registerWorker('ws://HOST:PORT/iii'))
         --auth-token T        require Bearer T or ?token=T (env STREAM_AUTH_TOKEN)
+        --auth-function ID    call function ID before each stream upgrade (e.g. one an iii
+                              worker registers); 503 while it is not registered
         --allowed-origin O    a browser origin (scheme://host[:port], null, or * = any) besides
                               the server's own that may connect and invoke; repeatable.
                               Other origins get 403; clients sending no Origin are unaffected
@@ -78,6 +81,7 @@ final class ServerFlags {
         case "--fsync" -> f.fsync = oneOf(value(args, ++i, arg), arg, "always", "batch", "off");
         case "--redis-url" -> f.redisUrl = value(args, ++i, arg);
         case "--auth-token" -> f.authToken = value(args, ++i, arg);
+        case "--auth-function" -> f.authFunction = value(args, ++i, arg);
         case "--allowed-origin" -> f.allowedOrigins.add(origin(value(args, ++i, arg), arg));
         case "--max-item-bytes" -> f.maxItemBytes = positive(value(args, ++i, arg), arg);
         default -> throw new BadFlag("unknown flag: " + arg + " (see --help)");
@@ -85,6 +89,9 @@ final class ServerFlags {
     }
     if (f.host.isBlank()) {
       throw new BadFlag("--host must not be blank");
+    }
+    if (f.authFunction != null && f.authFunction.isBlank()) {
+      throw new BadFlag("--auth-function must not be blank");
     }
     if (f.authToken != null && f.authToken.isEmpty()) {
       throw new BadFlag("--auth-token must not be empty");

@@ -62,6 +62,9 @@ public final class StreamServer {
     if (flags.authToken != null) {
       builder.authToken(flags.authToken);
     }
+    if (flags.authFunction != null) {
+      builder.authFunction(flags.authFunction);
+    }
     StreamWebSocketServer server;
     try {
       server = builder.build().start();

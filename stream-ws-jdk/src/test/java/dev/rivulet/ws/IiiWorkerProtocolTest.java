@@ -276,6 +276,32 @@ class IiiWorkerProtocolTest {
   }
 
   @Test
+  void anAuthFunctionAWorkerServesGatesStreamUpgradesAndFailsClosedUntilRegistered()
+      throws Exception {
+    start(b -> b.authFunction("auth::ws").closeTimeout(Duration.ofMillis(300)));
+    try (RawClient early = new RawClient(server.port())) {
+      early.sendRaw(StreamProtocolTest.upgrade("/", ""));
+      assertThat(early.readHead()).startsWith("HTTP/1.1 503");
+    }
+    try (JdkClient auth = worker()) { // /iii itself is not gated by the auth function
+      register(auth, "auth::ws");
+      CompletableFuture<JdkClient> client =
+          CompletableFuture.supplyAsync(() -> new JdkClient(server.port(), "/?user=al"));
+      JsonNode invoke = next(auth, "invokefunction");
+      assertThat(invoke.get("data").get("query_params").get("user").get(0).asText())
+          .isEqualTo("al");
+      auth.send(
+          "{\"type\":\"invocationresult\",\"invocation_id\":\""
+              + invoke.get("invocation_id").asText()
+              + "\",\"result\":{\"context\":{\"user\":\"al\"}}}");
+      try (JdkClient subscriber = client.get(10, TimeUnit.SECONDS)) {
+        subscriber.join("s", "a", "b", null);
+        assertThat(subscriber.next().path("event").path("type").asText()).isEqualTo("sync");
+      }
+    }
+  }
+
+  @Test
   void theTelemetrySocketSwallowsBinaryFramesQuietly() throws Exception {
     start(b -> {});
     try (JdkClient otel = new JdkClient(server.port(), "/iii/otel")) {
