@@ -255,7 +255,7 @@ class IiiWorkerProtocolTest {
   }
 
   @Test
-  void theEndpointIsOffByDefaultAndTakesTheAuthTokenWhenOn() throws Exception {
+  void theEndpointIsOffByDefaultAndTakesTheAuthTokenAndOriginPolicyWhenOn() throws Exception {
     // a refused RawClient leaves its socket open: a short close timeout keeps close() quick
     server =
         StreamWebSocketServer.builder(engine)
@@ -273,6 +273,11 @@ class IiiWorkerProtocolTest {
         .hasMessageContaining("401");
     RawClient.connect(server.port(), "/iii?token=s3cret").close();
     RawClient.connect(server.port(), "/iii/otel?token=s3cret").close();
+    try (RawClient browser = new RawClient(server.port())) {
+      browser.sendRaw(
+          StreamProtocolTest.upgrade("/iii?token=s3cret", "Origin: http://evil.example\r\n"));
+      assertThat(browser.readHead()).startsWith("HTTP/1.1 403");
+    }
   }
 
   @Test
