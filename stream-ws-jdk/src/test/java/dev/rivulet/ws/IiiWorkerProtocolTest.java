@@ -187,6 +187,43 @@ class IiiWorkerProtocolTest {
   }
 
   @Test
+  void aWorkerThatNeverAnswersDelaysNoOtherCall() throws Exception {
+    start(b -> b.workerThreads(1)); // one pool thread: nothing may sit on it waiting for "mute"
+    try (JdkClient mute = worker();
+        JdkClient other = worker()) {
+      register(mute, "mute::fn");
+      register(other, "echo::fn");
+      for (int i = 0; i < 5; i++) {
+        other.send(
+            "{\"type\":\"invokefunction\",\"invocation_id\":\"m"
+                + i
+                + "\",\"function_id\":\"mute::fn\",\"data\":{}}");
+      }
+      CompletableFuture<JsonNode> fromJava =
+          CompletableFuture.supplyAsync(
+              () -> engine.invoke("mute::fn", JdkClient.MAPPER.nullNode()));
+      other.send(
+          "{\"type\":\"invokefunction\",\"invocation_id\":\"s\",\"function_id\":\"stream::set\","
+              + "\"data\":{\"stream_name\":\"a\",\"group_id\":\"b\",\"item_id\":\"c\",\"data\":1}}");
+      other.send(
+          "{\"type\":\"invokefunction\",\"invocation_id\":\"g\",\"function_id\":\"stream::get\","
+              + "\"data\":{\"stream_name\":\"a\",\"group_id\":\"b\",\"item_id\":\"c\"}}");
+      JsonNode set = next(other, "invocationresult");
+      assertThat(set.get("invocation_id").asText()).isEqualTo("s");
+      JsonNode get = next(other, "invocationresult");
+      assertThat(get.get("invocation_id").asText()).isEqualTo("g");
+      assertThat(get.get("result").asInt()).isEqualTo(1);
+      assertThat(fromJava).isNotDone();
+      mute.ws.abort(); // every waiting call ends at once
+      assertThat(failure(fromJava).code()).isEqualTo("worker_disconnected");
+      for (int i = 0; i < 5; i++) {
+        JsonNode failed = next(other, "invocationresult");
+        assertThat(failed.get("error").get("code").asText()).isEqualTo("worker_disconnected");
+      }
+    }
+  }
+
+  @Test
   void reattachRetiresTheLiveOldConnectionAndTheSuccessorOwnsTheReplayedFunction()
       throws Exception {
     start(b -> {});
