@@ -427,7 +427,10 @@ final class WorkerSession implements WsHandler {
   }
 
   private StreamException disconnected() {
-    return new StreamException(WORKER_DISCONNECTED, "worker " + workerId + " disconnected");
+    StreamException e =
+        new StreamException(WORKER_DISCONNECTED, "worker " + workerId + " disconnected");
+    e.setStackTrace(new StackTraceElement[0]); // an expected end, logged by callers: one line
+    return e;
   }
 
   private static StreamException overloaded(String what) {
@@ -438,7 +441,7 @@ final class WorkerSession implements WsHandler {
 
   private void send(JsonNode message) {
     Connection c = connection;
-    if (c != null) {
+    if (c != null && c.state() != Connection.State.CLOSED) {
       c.send(IiiCodec.frame(message));
     }
   }
