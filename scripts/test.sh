@@ -18,6 +18,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# the iii worker protocol is tested against the real npm iii-sdk (IiiWorkersIT): node and npm are
+# on the machine and in CI; the pinned SDK is installed from the committed lock file when missing
+if [ ! -d stream-ws-jdk/src/test/node/node_modules ]; then
+  echo "test.sh: npm ci --prefix stream-ws-jdk/src/test/node"
+  npm ci --no-audit --no-fund --prefix stream-ws-jdk/src/test/node
+fi
+
 # install (verify + the local repository) so that the host project below builds against the artifacts
 ./mvnw -B install "$@"
 # a tiny host application embeds the installed binding on the module path and checks what it drags in

@@ -37,10 +37,12 @@ final class RequestRouter implements Connection.Router {
   private final byte[] inspectorPage;
   private final StatusEndpoints status;
   private final OriginPolicy origins;
+  private final IiiWorkers iii;
 
   RequestRouter(
       ServerOptions options,
       StreamProtocol protocol,
+      IiiWorkers iii,
       Executor worker,
       AtomicInteger connections,
       Supplier<ServerStats> stats) {
@@ -52,6 +54,7 @@ final class RequestRouter implements Connection.Router {
     this.connections = connections;
     this.inspectorPage = options.inspector() ? loadInspector() : null;
     this.origins = options.origins();
+    this.iii = iii;
   }
 
   private static byte[] loadInspector() {
@@ -116,6 +119,7 @@ final class RequestRouter implements Connection.Router {
               || (options.statusEndpoints() && StatusEndpoints.serves(path))
               || path.startsWith("/stream/")
               || (options.echo() && path.equals("/echo"))
+              || isIii(path)
               || (options.httpInvoke() && path.startsWith("/invoke/"));
       if (!known) {
         throw new HttpRequestParser.HttpError(404, "no such endpoint: " + path);
@@ -204,14 +208,15 @@ final class RequestRouter implements Connection.Router {
 
   private void routeUpgrade(Connection c, HttpRequest request, String path) {
     boolean echo = options.echo() && path.equals("/echo");
+    boolean iiiPath = isIii(path);
     JoinRequest autoJoin;
     try {
-      autoJoin = echo ? null : pathJoin(path);
+      autoJoin = echo || iiiPath ? null : pathJoin(path);
     } catch (IllegalArgumentException e) {
       c.respond(400, HttpResponses.error(400, "bad_path", "malformed path: " + e.getMessage()));
       return;
     }
-    if (!echo && autoJoin == null && !path.equals("/")) {
+    if (!echo && !iiiPath && autoJoin == null && !path.equals("/")) {
       c.respond(404, HttpResponses.error(404, "not_found", "no such endpoint: " + path));
       return;
     }
@@ -242,6 +247,11 @@ final class RequestRouter implements Connection.Router {
       c.upgrade(accept, EchoHandler.INSTANCE, ServerOptions.ECHO_MAX_MESSAGE);
       return;
     }
+    if (iiiPath) { // the iii worker protocol (SPEC §12): token and origin checked above
+      WsHandler handler = path.equals("/iii") ? iii.newSession() : IiiWorkers.TELEMETRY;
+      c.upgrade(accept, handler, options.maxMessageSize());
+      return;
+    }
     if (options.authFunction() == null) {
       c.upgrade(accept, protocol.newSession(null, autoJoin), options.maxMessageSize());
       return;
@@ -256,6 +266,15 @@ final class RequestRouter implements Connection.Router {
         (result, error) ->
             c.loop.execute(
                 () -> {
+                  if (error != null && notRegistered(error)) { // fail closed until it is (§12)
+                    c.respond(
+                        503,
+                        HttpResponses.error(
+                            503,
+                            "auth_unavailable",
+                            "the auth function " + options.authFunction() + " is not registered"));
+                    return;
+                  }
                   if (error != null || isRefusal(result)) {
                     if (error != null) {
                       LOG.debug("auth function refused {}", c.remote(), error);
@@ -279,6 +298,16 @@ final class RequestRouter implements Connection.Router {
                               context);
                   c.upgrade(accept, protocol.newSession(context, join), options.maxMessageSize());
                 }));
+  }
+
+  private static boolean notRegistered(Throwable error) {
+    Throwable e = error.getCause() != null ? error.getCause() : error;
+    return e instanceof StreamException se && se.code().equals(StreamException.FUNCTION_NOT_FOUND);
+  }
+
+  /** {@code /iii} and the SDK's telemetry connection {@code /iii/otel}, when enabled. */
+  private boolean isIii(String path) {
+    return iii != null && (path.equals("/iii") || path.equals("/iii/otel"));
   }
 
   private static boolean isRefusal(JsonNode result) {

@@ -14,7 +14,9 @@ final class ServerFlags {
   String redisUrl;
   boolean httpInvoke;
   boolean echo;
+  boolean iiiWorkers;
   String authToken;
+  String authFunction;
   final List<String> allowedOrigins = new ArrayList<>();
 
   /** Null = the engine's default (1 048 576). */
@@ -33,7 +35,13 @@ final class ServerFlags {
         --redis-url URL       use Redis instead of kv (env REDIS_URL)
         --http-invoke         enable POST /invoke/{functionId}
         --echo                enable the plain WebSocket echo endpoint /echo
+        --iii-workers         serve the iii worker protocol at /iii, for iii-sdk workers
+                              (registerWorker('ws://HOST:PORT/iii'))
         --auth-token T        require Bearer T or ?token=T (env STREAM_AUTH_TOKEN)
+        --auth-function ID    call function ID before each stream upgrade (e.g. one an iii
+                              worker registers); 503 while it is not registered
+        --config FILE         the iii engine's YAML for iii-stream (port, host, auth_function,
+                              adapter kv/redis, ${VAR:default}); env and flags override it
         --allowed-origin O    a browser origin (scheme://host[:port], null, or * = any) besides
                               the server's own that may connect and invoke; repeatable.
                               Other origins get 403; clients sending no Origin are unaffected
@@ -53,20 +61,30 @@ final class ServerFlags {
 
   static ServerFlags parse(String[] args, Map<String, String> env) throws BadFlag {
     ServerFlags f = new ServerFlags();
+    for (int i = 0; i < args.length; i++) { // the file first: env and flags override it
+      if (args[i].equals("--config")) {
+        StreamConfigFile.apply(value(args, i + 1, "--config"), f, env);
+      }
+    }
     if (env.get("STREAM_HOST") != null) {
       f.host = env.get("STREAM_HOST");
     }
     if (env.get("STREAM_PORT") != null) {
       f.port = port(env.get("STREAM_PORT"), "STREAM_PORT");
     }
-    f.redisUrl = env.get("REDIS_URL");
-    f.authToken = env.get("STREAM_AUTH_TOKEN");
+    if (env.get("REDIS_URL") != null) {
+      f.redisUrl = env.get("REDIS_URL");
+    }
+    if (env.get("STREAM_AUTH_TOKEN") != null) {
+      f.authToken = env.get("STREAM_AUTH_TOKEN");
+    }
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--help", "-h" -> f.help = true;
         case "--http-invoke" -> f.httpInvoke = true;
         case "--echo" -> f.echo = true;
+        case "--iii-workers" -> f.iiiWorkers = true;
         case "--host" -> f.host = value(args, ++i, arg);
         case "--port" -> f.port = port(value(args, ++i, arg), arg);
         case "--store" -> f.store = oneOf(value(args, ++i, arg), arg, "memory", "file");
@@ -74,6 +92,8 @@ final class ServerFlags {
         case "--fsync" -> f.fsync = oneOf(value(args, ++i, arg), arg, "always", "batch", "off");
         case "--redis-url" -> f.redisUrl = value(args, ++i, arg);
         case "--auth-token" -> f.authToken = value(args, ++i, arg);
+        case "--auth-function" -> f.authFunction = value(args, ++i, arg);
+        case "--config" -> value(args, ++i, arg); // read above
         case "--allowed-origin" -> f.allowedOrigins.add(origin(value(args, ++i, arg), arg));
         case "--max-item-bytes" -> f.maxItemBytes = positive(value(args, ++i, arg), arg);
         default -> throw new BadFlag("unknown flag: " + arg + " (see --help)");
@@ -81,6 +101,9 @@ final class ServerFlags {
     }
     if (f.host.isBlank()) {
       throw new BadFlag("--host must not be blank");
+    }
+    if (f.authFunction != null && f.authFunction.isBlank()) {
+      throw new BadFlag("--auth-function must not be blank");
     }
     if (f.authToken != null && f.authToken.isEmpty()) {
       throw new BadFlag("--auth-token must not be empty");
@@ -103,7 +126,7 @@ final class ServerFlags {
     }
   }
 
-  private static int port(String value, String flag) throws BadFlag {
+  static int port(String value, String flag) throws BadFlag {
     try {
       int p = Integer.parseInt(value);
       if (p >= 0 && p <= 65535) {

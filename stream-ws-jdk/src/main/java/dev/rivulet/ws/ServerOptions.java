@@ -2,7 +2,7 @@ package dev.rivulet.ws;
 
 import java.time.Duration;
 
-/** The validated settings of a {@link StreamWebSocketServer}. */
+/** The validated settings of a {@link StreamWebSocketServer}; {@code iii} null = no /iii. */
 record ServerOptions(
     String host,
     int port,
@@ -29,7 +29,8 @@ record ServerOptions(
     int workerQueue,
     Duration callTimeout,
     Duration joinRetryTimeout,
-    OriginPolicy origins) {
+    OriginPolicy origins,
+    IiiOptions iii) {
 
   /** Messages of the {@code /echo} endpoint may be this large. */
   static final int ECHO_MAX_MESSAGE = 16 * 1024 * 1024;

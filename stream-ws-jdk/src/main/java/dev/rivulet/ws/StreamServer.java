@@ -70,11 +70,15 @@ public final class StreamServer {
             .port(flags.port)
             .httpInvoke(flags.httpInvoke)
             .echo(flags.echo)
+            .iiiWorkers(flags.iiiWorkers)
             .inspector(true)
             .statusEndpoints(true)
             .allowedOrigins(flags.allowedOrigins.toArray(String[]::new));
     if (flags.authToken != null) {
       builder.authToken(flags.authToken);
+    }
+    if (flags.authFunction != null) {
+      builder.authFunction(flags.authFunction);
     }
     StreamWebSocketServer server;
     try {

@@ -56,6 +56,7 @@ public final class StreamWebSocketServer implements AutoCloseable {
   private final List<SelectorLoop> loops = new ArrayList<>();
   private ExecutorService worker;
   private StreamProtocol protocol;
+  private IiiWorkers iii;
   private ServerSocketChannel server;
   private volatile int port = -1;
   private int next;
@@ -117,7 +118,9 @@ public final class StreamWebSocketServer implements AutoCloseable {
       protocol =
           new StreamProtocol(
               engine, worker, options.maxSubscriptionsPerConnection(), options.joinRetryTimeout());
-      RequestRouter router = new RequestRouter(options, protocol, worker, connections, this::stats);
+      iii = options.iii() == null ? null : new IiiWorkers(engine, worker, options.iii());
+      RequestRouter router =
+          new RequestRouter(options, protocol, iii, worker, connections, this::stats);
       for (int i = 0; i < options.selectorThreads(); i++) {
         loops.add(new SelectorLoop("rivulet-ws-selector-" + (i + 1)));
       }
@@ -224,6 +227,11 @@ public final class StreamWebSocketServer implements AutoCloseable {
   /** The stream protocol shared by the connections (tests read its counters). */
   StreamProtocol protocol() {
     return protocol;
+  }
+
+  /** The iii worker endpoint's shared state (null when off); tests read its counters. */
+  IiiWorkers iii() {
+    return iii;
   }
 
   /** The selector loops (tests inject failures into them). */
@@ -413,6 +421,9 @@ public final class StreamWebSocketServer implements AutoCloseable {
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration joinRetryTimeout = Duration.ofSeconds(30);
     private OriginPolicy origins = OriginPolicy.sameOriginOnly();
+    private boolean iiiWorkers;
+    private Duration iiiCallTimeout = Duration.ofSeconds(30);
+    private int iiiMaxInFlight = 1_024;
     private int selectorThreads =
         Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
@@ -814,6 +825,45 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the iii worker protocol at {@code /iii} (SPEC §12), so that unchanged {@code iii-sdk}
+     * workers ({@code registerWorker("ws://HOST:PORT/iii")}) call the engine's functions and
+     * register functions and triggers in it; the auth token and origin policy apply. Default off.
+     *
+     * @param enabled whether to serve it
+     * @return this builder
+     */
+    public Builder iiiWorkers(boolean enabled) {
+      this.iiiWorkers = enabled;
+      return this;
+    }
+
+    /**
+     * How long a call of an iii worker's function (from a trigger, {@link StreamEngine#invoke},
+     * HTTP invoke or another worker) waits for the worker's answer before it fails with {@code
+     * timeout}; default 30 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder iiiCallTimeout(Duration timeout) {
+      this.iiiCallTimeout = positive("iiiCallTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Calls one iii worker may have in flight in each direction (waiting for its answers, and its
+     * own calls queued or running); beyond it a call fails at once with {@code overloaded}. Default
+     * 1 024.
+     *
+     * @param calls at least 1
+     * @return this builder
+     */
+    public Builder iiiMaxInFlight(int calls) {
+      this.iiiMaxInFlight = atLeastOne("iiiMaxInFlight", calls);
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + " must be positive: " + d);
@@ -863,7 +913,8 @@ public final class StreamWebSocketServer implements AutoCloseable {
               workerQueue,
               callTimeout,
               joinRetryTimeout,
-              origins));
+              origins,
+              iiiWorkers ? new IiiOptions(iiiCallTimeout, iiiMaxInFlight) : null));
     }
   }
 }

@@ -28,6 +28,26 @@ class ServerFlagsTest {
   }
 
   @Test
+  void iiiWorkersIsOffUnlessFlaggedAndListedInTheHelp() throws Exception {
+    assertThat(ServerFlags.parse(new String[0], Map.of()).iiiWorkers).isFalse();
+    assertThat(ServerFlags.parse(new String[] {"--iii-workers"}, Map.of()).iiiWorkers).isTrue();
+    assertThat(ServerFlags.USAGE).contains("--iii-workers");
+  }
+
+  @Test
+  void authFunctionTakesAFunctionId() throws Exception {
+    assertThat(ServerFlags.parse(new String[0], Map.of()).authFunction).isNull();
+    assertThat(
+            ServerFlags.parse(new String[] {"--auth-function", "auth::ws"}, Map.of()).authFunction)
+        .isEqualTo("auth::ws");
+    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--auth-function", " "}, Map.of()))
+        .isInstanceOf(ServerFlags.BadFlag.class)
+        .hasMessageContaining("--auth-function");
+    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--auth-function"}, Map.of()))
+        .isInstanceOf(ServerFlags.BadFlag.class);
+  }
+
+  @Test
   void noAllowedOriginByDefault() throws Exception {
     assertThat(ServerFlags.parse(new String[0], Map.of()).allowedOrigins).isEmpty();
   }
