@@ -3,6 +3,7 @@ package dev.rivulet.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -51,7 +52,7 @@ final class IiiCodec {
   static Inbound decode(byte[] frame) {
     JsonNode m;
     try {
-      m = StrictJson.read(frame);
+      m = Json.readStrict(frame);
     } catch (IOException e) {
       return new Malformed("not JSON", null, null);
     }
@@ -199,23 +200,15 @@ final class IiiCodec {
 
   /** The wire error body {@code {"code","message"}}. */
   static ObjectNode error(String code, String message) {
-    return HttpResponses.MAPPER
-        .createObjectNode()
-        .put("code", code)
-        .put("message", message == null ? code : message);
+    return Json.object().put("code", code).put("message", message == null ? code : message);
   }
 
   private static ObjectNode object(String type) {
-    return HttpResponses.MAPPER.createObjectNode().put("type", type);
+    return Json.object().put("type", type);
   }
 
   /** The text frame of a message. */
   static ByteBuffer frame(JsonNode message) {
-    try {
-      return FrameEncoder.frame(
-          FrameEncoder.OP_TEXT, HttpResponses.MAPPER.writeValueAsBytes(message));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialize an iii message", e);
-    }
+    return FrameEncoder.frame(FrameEncoder.OP_TEXT, Json.bytes(message));
   }
 }
