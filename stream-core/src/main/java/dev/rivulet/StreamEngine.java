@@ -47,7 +47,11 @@ public final class StreamEngine implements AutoCloseable {
     this.values = values;
   }
 
-  /** A builder with the defaults: in-memory storage and a small daemon thread pool. */
+  /**
+   * A builder with the defaults: in-memory storage and a small daemon thread pool.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -55,6 +59,8 @@ public final class StreamEngine implements AutoCloseable {
   /**
    * Calls a function by id: one of the built-in {@code stream::*} functions or a registered one.
    *
+   * @param functionId the function id, e.g. {@code stream::get}; never null
+   * @param input the function's input JSON
    * @return the result JSON, or Java {@code null} for "no result" (e.g. {@code stream::get} of a
    *     missing item)
    * @throws StreamException with {@link StreamException#code()} as in the specification
@@ -67,6 +73,8 @@ public final class StreamEngine implements AutoCloseable {
    * The handle of stream {@code name}: a cheap immutable view (no I/O) from which {@link
    * Stream#group groups} and {@link Group#item items} are reached.
    *
+   * @param name the stream name
+   * @return the stream's handle
    * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name
    */
   public Stream stream(String name) {
@@ -76,59 +84,126 @@ public final class StreamEngine implements AutoCloseable {
   /**
    * The engine's counters since it started (writes, events, deliveries, subscribers, trigger
    * failures …); cheap enough to poll.
+   *
+   * @return the current counters
    */
   public EngineStats stats() {
     return core.stats();
   }
 
-  /** User functions, also callable through {@link #invoke}. */
+  /**
+   * User functions, also callable through {@link #invoke}.
+   *
+   * @return the engine's function registry
+   */
   public FunctionRegistry functions() {
     return core.functions();
   }
 
-  /** Triggers on item changes and on subscribers joining and leaving. */
+  /**
+   * Triggers on item changes and on subscribers joining and leaving.
+   *
+   * @return the engine's trigger registry
+   */
   public TriggerRegistry triggers() {
     return core.triggers();
   }
 
-  /** {@code stream::set}: stores {@code data} (null = JSON null). */
+  /**
+   * {@code stream::set}: stores a copy of {@code data} (null = JSON null).
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id
+   * @param data the value; Java {@code null} stores JSON null
+   * @return the old value (Java {@code null} for a new item) and the stored one
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name; a
+   *     storage failure with its {@code STREAM_*_ERROR} code ({@code value_too_large} or {@code
+   *     invalid_argument} when the value exceeds the limits)
+   */
   public SetResult set(String stream, String group, String item, JsonNode data) {
     return core.set(
         key("stream::set", stream, group), NameCheck.name("stream::set", "item_id", item), data);
   }
 
-  /** {@code stream::get}: the stored value, or Java {@code null} when the item does not exist. */
+  /**
+   * {@code stream::get}: reads one item.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id
+   * @return the stored value, or Java {@code null} when the item does not exist
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name; a
+   *     storage failure with its {@code STREAM_*_ERROR} code
+   */
   public JsonNode get(String stream, String group, String item) {
     return core.get(
         key("stream::get", stream, group), NameCheck.name("stream::get", "item_id", item));
   }
 
-  /** {@code stream::delete}: the removed value, or Java {@code null} when there was none. */
+  /**
+   * {@code stream::delete}: removes one item; deleting a missing item commits nothing and emits no
+   * event.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id
+   * @return the removed value, or Java {@code null} when there was none
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name; a
+   *     storage failure with its {@code STREAM_*_ERROR} code
+   */
   public JsonNode delete(String stream, String group, String item) {
     return core.delete(
         key("stream::delete", stream, group), NameCheck.name("stream::delete", "item_id", item));
   }
 
-  /** {@code stream::list}: item values in creation order. */
+  /**
+   * {@code stream::list}: the group's item values.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @return the values in creation order; empty for a missing group
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name; a
+   *     storage failure with its {@code STREAM_*_ERROR} code
+   */
   public List<JsonNode> list(String stream, String group) {
     return core.list(key("stream::list", stream, group));
   }
 
-  /** {@code stream::list_groups}: the stream's non-empty groups, sorted. */
+  /**
+   * {@code stream::list_groups}: the stream's non-empty groups.
+   *
+   * @param stream the stream name
+   * @return the group ids, sorted by Unicode code point (as an override function returns them when
+   *     {@code stream::list_groups} is overridden for the stream)
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name; a
+   *     storage failure with its {@code STREAM_*_ERROR} code
+   */
   public List<String> listGroups(String stream) {
     return core.listGroups(NameCheck.name("stream::list_groups", "stream_name", stream));
   }
 
-  /** {@code stream::list_all}: every stream with its groups, sorted. */
+  /**
+   * {@code stream::list_all}: every stream with its non-empty groups.
+   *
+   * @return stream names (keys) and their group ids, both sorted by Unicode code point
+   * @throws StreamException a storage failure with its {@code STREAM_*_ERROR} code
+   */
   public SortedMap<String, List<String>> listAll() {
     return core.listAll();
   }
 
   /**
    * {@code stream::send}: emits a custom event to the group's subscribers and {@code stream}
-   * triggers; nothing is stored.
+   * triggers; nothing is stored, but the event takes the group's next {@code seq}.
    *
+   * @param stream the stream name
+   * @param group the group id
+   * @param type the custom event type; never null
+   * @param data the payload (a copy is sent); Java {@code null} sends JSON null
    * @param itemFilter only subscribers of this item (and of the whole group) get it; may be null
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name; a
+   *     storage failure with its {@code STREAM_*_ERROR} code
    */
   public void send(String stream, String group, String type, JsonNode data, String itemFilter) {
     core.send(
@@ -138,7 +213,18 @@ public final class StreamEngine implements AutoCloseable {
         data);
   }
 
-  /** {@code stream::update}: applies {@code ops} atomically; failed ops are in the result. */
+  /**
+   * {@code stream::update}: applies {@code ops} atomically, in order; a missing item is created.
+   * Failed ops are in the result.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id
+   * @param ops the operations; never null
+   * @return the values before and after and the errors of the ops that failed
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name; a
+   *     storage failure with its {@code STREAM_*_ERROR} code
+   */
   public UpdateResult update(String stream, String group, String item, List<UpdateOp> ops) {
     return core.update(
         key("stream::update", stream, group),
@@ -150,6 +236,13 @@ public final class StreamEngine implements AutoCloseable {
    * Subscribes in-process to a group ({@code item} null) or one item: the listener first gets a
    * snapshot with its {@code seq}, then every later event in {@code seq} order, with no gap and no
    * duplicate, even while writers race this call. See {@link StreamListener} for threads.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id, or null for the whole group
+   * @param listener receives the snapshot and the events; never null
+   * @return the subscription; close it to stop
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name
    */
   public Subscription subscribe(String stream, String group, String item, StreamListener listener) {
     return subscribe(stream, group, item, null, listener);
@@ -160,6 +253,14 @@ public final class StreamEngine implements AutoCloseable {
    * (a seq the subscriber last saw): when the store still holds every later event of the group they
    * are replayed in order after {@link StreamListener#onResumed}; otherwise the subscription starts
    * with a snapshot as usual. Either way nothing is missed or seen twice.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id, or null for the whole group
+   * @param since the last {@code seq} the subscriber saw, or null to start from a snapshot
+   * @param listener receives the snapshot or replay and the events; never null
+   * @return the subscription; close it to stop
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name
    */
   public Subscription subscribe(
       String stream, String group, String item, Long since, StreamListener listener) {
@@ -173,17 +274,33 @@ public final class StreamEngine implements AutoCloseable {
   /**
    * Runs the {@code stream:join} triggers for a subscriber; completes with {@code false} when one
    * of them refused it (returned {@code {"unauthorized": true}}). Handler errors allow.
+   *
+   * @param request who joins which group or item; never null
+   * @return completes with {@code true} to allow the subscriber, {@code false} to refuse it
    */
   public CompletableFuture<Boolean> join(JoinRequest request) {
     return core.join(Objects.requireNonNull(request, "request"));
   }
 
-  /** Runs the {@code stream:leave} triggers for a subscriber that left. */
+  /**
+   * Runs the {@code stream:leave} triggers for a subscriber that left.
+   *
+   * @param request who left which group or item; never null
+   * @return completes when the triggers ran
+   */
   public CompletableFuture<Void> leave(JoinRequest request) {
     return core.leave(Objects.requireNonNull(request, "request"));
   }
 
-  /** The current snapshot of a group (item null) or item, as a subscriber would start from. */
+  /**
+   * The current snapshot of a group (item null) or item, as a subscriber would start from.
+   *
+   * @param stream the stream name
+   * @param group the group id
+   * @param item the item id, or null for the whole group
+   * @return the snapshot with the group's current {@code seq}
+   * @throws StreamException {@code invalid_argument} for an empty, oversized or invalid name
+   */
   public Snapshot snapshot(String stream, String group, String item) {
     return core.snapshot(
         key("snapshot", stream, group),
@@ -219,13 +336,21 @@ public final class StreamEngine implements AutoCloseable {
      * JSON; default a plain mapper with the Jackson modules found on the class path (Java time
      * support when {@code jackson-datatype-jsr310} is there) writing dates as ISO-8601. Stored JSON
      * keeps the engine's own number rules whatever this mapper does.
+     *
+     * @param objectMapper the mapper; never null
+     * @return this builder
      */
     public Builder objectMapper(ObjectMapper objectMapper) {
       this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
       return this;
     }
 
-    /** Where items live; default {@link StorageAdapter#inMemory()}. The engine closes it. */
+    /**
+     * Where items live; default {@link StorageAdapter#inMemory()}. The engine closes it.
+     *
+     * @param storage the store; never null
+     * @return this builder
+     */
     public Builder storage(StorageAdapter storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
       return this;
@@ -237,6 +362,9 @@ public final class StreamEngine implements AutoCloseable {
      * {@link StreamEngine#close}. A given executor is not shut down by the engine. When the
      * executor refuses a task (its queue is full), a lane retries its turn shortly and a join or
      * leave completes exceptionally with code {@code overloaded}.
+     *
+     * @param executor runs the engine's callbacks; never null
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -247,6 +375,10 @@ public final class StreamEngine implements AutoCloseable {
      * Bound of the serialized JSON of one item value, in bytes (default 1 048 576): a set or update
      * whose result is longer, or a send whose data is, fails with {@code value_too_large} and
      * writes nothing.
+     *
+     * @param bytes the bound, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is below 1
      */
     public Builder maxItemBytes(int bytes) {
       if (bytes < 1) {
@@ -263,6 +395,8 @@ public final class StreamEngine implements AutoCloseable {
      * StreamListener#onSnapshot} with {@code resync = true}, then live events again, with no gap
      * and no duplicate.
      *
+     * @param limit the bound per group, at least 1
+     * @return this builder
      * @throws IllegalArgumentException when {@code limit} is below 1
      */
     public Builder subscriberQueueLimit(int limit) {
@@ -273,6 +407,10 @@ public final class StreamEngine implements AutoCloseable {
     /**
      * Bound of a value's nesting (containers counted: a scalar is 0, {@code []} is 1), default and
      * at most 1 000: a deeper value fails with {@code invalid_argument} and writes nothing.
+     *
+     * @param depth the bound, 1 to 1 000
+     * @return this builder
+     * @throws IllegalArgumentException when {@code depth} is outside 1 to 1 000
      */
     public Builder maxValueDepth(int depth) {
       if (depth < 1 || depth > EngineCore.MAX_VALUE_DEPTH) {
@@ -288,6 +426,8 @@ public final class StreamEngine implements AutoCloseable {
      * 000. Beyond it the oldest waiting invocation is dropped and counted ({@link
      * TriggerRegistry#droppedInvocations}).
      *
+     * @param limit the bound per group, at least 1
+     * @return this builder
      * @throws IllegalArgumentException when {@code limit} is below 1
      */
     public Builder triggerQueueLimit(int limit) {
@@ -295,6 +435,12 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the engine, which starts the storage adapter ({@link StorageAdapter#start}) before any
+     * write.
+     *
+     * @return a new engine; close it to stop its threads and close the storage
+     */
     public StreamEngine build() {
       StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
       ExecutorService owned = executor == null ? defaultExecutor() : null;

@@ -22,13 +22,20 @@ public final class StreamEvent {
 
   /** What happened. */
   public enum Kind {
+    /** An item that did not exist was stored; {@code data} is its value. */
     CREATE,
+    /** An existing item was replaced; {@code data} is its new value. */
     UPDATE,
+    /** An item was removed; {@code data} is the removed value. */
     DELETE,
     /** A custom event from {@code stream::send}; nothing was stored. */
     EVENT;
 
-    /** The lowercase wire name. */
+    /**
+     * The lowercase wire name.
+     *
+     * @return {@code create}, {@code update}, {@code delete} or {@code event}
+     */
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -64,6 +71,16 @@ public final class StreamEvent {
   /**
    * A create, update or delete of {@code itemId}; {@code data} is the new value (the removed value
    * for a delete).
+   *
+   * @param group the group; never null
+   * @param itemId the item; never null
+   * @param kind {@link Kind#CREATE}, {@link Kind#UPDATE} or {@link Kind#DELETE}
+   * @param data the value; Java {@code null} becomes JSON null
+   * @param seq the group's {@code seq} of the change
+   * @param timestamp the change's timestamp, epoch milliseconds
+   * @return the event
+   * @throws IllegalArgumentException for {@link Kind#EVENT} (use {@link #custom})
+   * @throws NullPointerException when {@code group}, {@code itemId} or {@code kind} is null
    */
   public static StreamEvent change(
       GroupKey group, String itemId, Kind kind, JsonNode data, long seq, long timestamp) {
@@ -74,7 +91,18 @@ public final class StreamEvent {
     return new StreamEvent(group, itemId, kind, null, data, seq, timestamp);
   }
 
-  /** A custom event of {@code stream::send}; {@code itemId} is the optional item filter. */
+  /**
+   * A custom event of {@code stream::send}.
+   *
+   * @param group the group; never null
+   * @param itemId the optional item filter, or null
+   * @param eventType the custom event type; never null
+   * @param data the payload; Java {@code null} becomes JSON null
+   * @param seq the group's {@code seq} of the commit
+   * @param timestamp the commit's timestamp, epoch milliseconds
+   * @return the event, of kind {@link Kind#EVENT}
+   * @throws NullPointerException when {@code group} or {@code eventType} is null
+   */
   public static StreamEvent custom(
       GroupKey group, String itemId, String eventType, JsonNode data, long seq, long timestamp) {
     Objects.requireNonNull(eventType, "eventType");
@@ -82,8 +110,12 @@ public final class StreamEvent {
   }
 
   /**
-   * Reads the wire form back (as a cross-instance transport receives it).
+   * Reads the wire form back (as a cross-instance transport receives it). A missing {@code seq} or
+   * {@code timestamp} reads as 0. When {@code json} is an object node it is kept as this event's
+   * {@link #toJson()}, so the caller must not modify it afterwards.
    *
+   * @param json the wrapper message of {@link #toJson()}
+   * @return the event
    * @throws StreamException {@code deserialization_error} when it is not a change event
    */
   public static StreamEvent fromJson(JsonNode json) {
@@ -123,48 +155,93 @@ public final class StreamEvent {
     return value.textValue();
   }
 
+  /**
+   * The event's (stream, group).
+   *
+   * @return the group key; never null
+   */
   public GroupKey group() {
     return group;
   }
 
+  /**
+   * The stream name.
+   *
+   * @return {@code group().stream()}
+   */
   public String streamName() {
     return group.stream();
   }
 
+  /**
+   * The group id.
+   *
+   * @return {@code group().group()}
+   */
   public String groupId() {
     return group.group();
   }
 
-  /** The item id, or {@code null} for a custom event sent without one. */
+  /**
+   * The item the event concerns.
+   *
+   * @return the item id, or {@code null} for a custom event sent without one
+   */
   public String itemId() {
     return itemId;
   }
 
+  /**
+   * What happened.
+   *
+   * @return the kind; never null
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The custom event type of a {@link Kind#EVENT}, else {@code null}. */
+  /**
+   * The custom event type.
+   *
+   * @return the type of a {@link Kind#EVENT}, else {@code null}
+   */
   public String eventType() {
     return eventType;
   }
 
-  /** New value (create/update), removed value (delete) or custom payload (event). */
+  /**
+   * The event's value; shared, treat it as read-only.
+   *
+   * @return new value (create/update), removed value (delete) or custom payload (event); never Java
+   *     null (JSON null instead)
+   */
   public JsonNode data() {
     return data;
   }
 
-  /** The group's sequence number of this change. */
+  /**
+   * The group's sequence number of this change.
+   *
+   * @return the {@code seq}, 1 and up for a committed change
+   */
   public long seq() {
     return seq;
   }
 
-  /** Epoch milliseconds, strictly increasing with {@link #seq()} within the group. */
+  /**
+   * When the change committed.
+   *
+   * @return epoch milliseconds, strictly increasing with {@link #seq()} within the group
+   */
   public long timestamp() {
     return timestamp;
   }
 
-  /** The wrapper message, built once. */
+  /**
+   * The wrapper message, built once (thread-safe) and shared: treat it as read-only.
+   *
+   * @return the same JSON object on every call
+   */
   public ObjectNode toJson() {
     ObjectNode result = json;
     if (result == null) {
@@ -179,7 +256,12 @@ public final class StreamEvent {
     return result;
   }
 
-  /** The wrapper message as UTF-8 JSON, serialized once. */
+  /**
+   * The wrapper message as UTF-8 JSON, serialized once (thread-safe) and shared: do not modify the
+   * array.
+   *
+   * @return the same bytes on every call
+   */
   public byte[] toJsonBytes() {
     byte[] result = bytes;
     if (result == null) {

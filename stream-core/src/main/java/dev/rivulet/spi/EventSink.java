@@ -14,6 +14,9 @@ public interface EventSink {
    * exactly once per committed change (never for {@link Change#nothing}), before the write method
    * returns, in {@code seq} order per group and never concurrently for one group; a write that
    * throws must not have been reported.
+   *
+   * @param event the committed change's event, as built by {@link Change#event()} or {@link
+   *     Change#event(Notice)}; never null
    */
   void committed(StreamEvent event);
 
@@ -21,13 +24,19 @@ public interface EventSink {
    * An event for this instance's subscribers of a group the engine {@linkplain
    * StorageAdapter#subscribe subscribed} to, committed by this or another instance. Events of one
    * group should arrive in {@code seq} order; the engine drops duplicates and events of groups
-   * nobody here listens to, and re-synchronizes its subscribers when it sees a gap.
+   * nobody here listens to, and re-synchronizes its subscribers when it sees a gap. An in-process
+   * store calls it right after {@link #committed} with the same event, on the writer's thread; a
+   * transport may call it from its own thread.
+   *
+   * @param event the event to deliver; never null
    */
   void event(StreamEvent event);
 
   /**
    * Events of this group may have been lost (for example after a reconnect): the engine brings
    * every subscriber of the group back to the stored state.
+   *
+   * @param group the group whose events may be missing; never null
    */
   void lost(GroupKey group);
 }

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 @FunctionalInterface
 public interface ItemUpdater {
   /**
+   * Computes the new value. Adapters call it while they commit (an in-process store under the
+   * group's lock), so it should be quick and should not call the store. A {@code StreamException}
+   * it throws fails the write, which then commits nothing.
+   *
    * @param current the stored value, or Java {@code null} when the item does not exist
    * @return the value to store, never Java {@code null}
    */

@@ -37,24 +37,55 @@ public interface StorageAdapter extends AutoCloseable {
    * Where this adapter reports commits and delivers events from now on; the engine calls it once,
    * before its first write. Commits made before it are reported to nobody; a later call (an adapter
    * handed to a second engine, a test) replaces the sink.
+   *
+   * @param sink where to report commits and deliver events; never null from the engine
    */
   void start(EventSink sink);
 
-  /** The stored value, or Java {@code null} when the item does not exist. */
+  /**
+   * Reads one item.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @return the stored value (a stored JSON null is a {@code NullNode}), or Java {@code null} when
+   *     the item does not exist
+   */
   JsonNode get(GroupKey group, String item);
 
-  /** Stores {@code value} (a new item goes to the end of the list order; a replaced one stays). */
+  /**
+   * Stores {@code value} (a new item goes to the end of the list order; a replaced one stays) and
+   * reports the {@code create} or {@code update} event.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @param value the value to store; never Java null (the engine passes JSON null as a {@code
+   *     NullNode}) and the adapter's own copy
+   * @return the committed change, with the old value (Java {@code null} for a new item) and {@code
+   *     value}
+   */
   Change set(GroupKey group, String item, JsonNode value);
 
   /**
-   * Removes the item. A missing item commits nothing: return {@link Change#nothing} and report
-   * nothing.
+   * Removes the item and reports the {@code delete} event with the removed value. A missing item
+   * commits nothing: return {@link Change#nothing} and report nothing.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @return the committed change with the removed value as {@code oldValue}, or {@link
+   *     Change#nothing} for a missing item
    */
   Change delete(GroupKey group, String item);
 
   /**
    * Atomically replaces the item's value with {@code updater.apply(current)}; a missing item is
-   * created (at the end of the list order).
+   * created (at the end of the list order). The adapter reports the {@code create} or {@code
+   * update} event like {@link #set}.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @param updater computes the new value from the current one (Java {@code null} for a missing
+   *     item); it may be called more than once, only its last result is committed
+   * @return the committed change, with the value before and the value stored
    */
   Change update(GroupKey group, String item, ItemUpdater updater);
 
@@ -63,18 +94,40 @@ public interface StorageAdapter extends AutoCloseable {
    * {@code stream::send} custom event or for a change an override function made outside storage,
    * and reports {@code notice}'s event ({@link Change#event(Notice)}). The returned change has
    * {@code item} = the given item (may be null for a send) and no values.
+   *
+   * @param group the group the event belongs to
+   * @param item the item the event concerns (the item filter of a custom event), or null
+   * @param notice what the commit announces; never null
+   * @return the committed change, without values
    */
   Change send(GroupKey group, String item, Notice notice);
 
-  /** The group's item values in list order; empty for a missing group. */
+  /**
+   * The group's item values in list order.
+   *
+   * @param group the group
+   * @return the values in list (creation) order; empty for a missing group
+   */
   List<JsonNode> list(GroupKey group);
 
-  /** The group's items with their ids and the {@code seq} of the last change included. */
+  /**
+   * A consistent view of the group: its items with their ids and the {@code seq} of the last change
+   * included, so that every later event has a higher {@code seq}.
+   *
+   * @param group the group
+   * @return the snapshot; for a missing group no items and its current {@code seq} (0 when it never
+   *     changed)
+   */
   GroupSnapshot snapshot(GroupKey group);
 
   /**
    * The group's {@code seq} and at most the one item {@code item} (for an item subscription). The
    * default takes a whole-group snapshot; adapters may do better.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @return a snapshot with the group's {@code seq} and timestamp and the item, or no item when it
+   *     does not exist
    */
   default GroupSnapshot snapshot(GroupKey group, String item) {
     GroupSnapshot all = snapshot(group);
@@ -86,16 +139,29 @@ public interface StorageAdapter extends AutoCloseable {
         all.timestamp());
   }
 
-  /** The non-empty groups of a stream, sorted by {@link Names#ORDER}. */
+  /**
+   * The non-empty groups of a stream.
+   *
+   * @param stream the stream name
+   * @return the ids of its groups that hold at least one item, sorted by {@link Names#ORDER}
+   */
   List<String> listGroups(String stream);
 
-  /** Every stream with its non-empty groups, both sorted by {@link Names#ORDER}. */
+  /**
+   * Every stream with its non-empty groups.
+   *
+   * @return streams (keys) and their non-empty groups, both sorted by {@link Names#ORDER}
+   */
   SortedMap<String, List<String>> listAll();
 
   /**
    * The group's events with {@code seq > since}, in order, up to the group's current seq, when the
    * adapter still holds every one of them; empty otherwise (the subscriber then gets a snapshot).
-   * The default holds no history.
+   * The default holds no history. {@link EventHistory} implements this for one group.
+   *
+   * @param group the group
+   * @param since the last {@code seq} the subscriber saw
+   * @return the events in {@code seq} order, or empty when some are no longer held
    */
   default Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
     return Optional.empty();
@@ -105,23 +171,49 @@ public interface StorageAdapter extends AutoCloseable {
    * This instance has subscribers of the group now: deliver its events to {@link EventSink#event}
    * until {@link #unsubscribe}. The engine calls it when the first local subscriber joins; the
    * default does nothing (for a store that delivers every event anyway).
+   *
+   * @param group the group that has local subscribers now
    */
   default void subscribe(GroupKey group) {}
 
-  /** The last local subscriber of the group left; the default does nothing. */
+  /**
+   * The last local subscriber of the group left: the adapter may stop delivering the group's events
+   * to {@link EventSink#event}; the default does nothing.
+   *
+   * @param group the group without local subscribers
+   */
   default void unsubscribe(GroupKey group) {}
 
-  /** A store that keeps everything in this JVM (the default of {@code StreamEngine}). */
+  /**
+   * A store that keeps everything in this JVM (the default of {@code StreamEngine}), stamping with
+   * {@link System#currentTimeMillis()} and keeping {@link EventHistory.Limits#defaults()}.
+   *
+   * @return a new, empty in-memory store
+   */
   static StorageAdapter inMemory() {
     return inMemory(System::currentTimeMillis, EventHistory.Limits.defaults());
   }
 
-  /** An in-memory store whose timestamps come from {@code clock} (epoch milliseconds). */
+  /**
+   * An in-memory store whose timestamps come from {@code clock} (epoch milliseconds), keeping
+   * {@link EventHistory.Limits#defaults()}.
+   *
+   * @param clock now in epoch milliseconds; never null
+   * @return a new, empty in-memory store
+   * @throws NullPointerException when {@code clock} is null
+   */
   static StorageAdapter inMemory(LongSupplier clock) {
     return inMemory(clock, EventHistory.Limits.defaults());
   }
 
-  /** An in-memory store with its clock and the per-group event history kept for resuming. */
+  /**
+   * An in-memory store with its clock and the per-group event history kept for resuming.
+   *
+   * @param clock now in epoch milliseconds; never null
+   * @param history how many recent events per group {@link #eventsSince} can replay; never null
+   * @return a new, empty in-memory store
+   * @throws NullPointerException when {@code clock} or {@code history} is null
+   */
   static StorageAdapter inMemory(LongSupplier clock, EventHistory.Limits history) {
     return new TableStore(
         new GroupTable(
