@@ -65,7 +65,7 @@ final class FileStorage extends TableStore {
             change.timestamp(),
             change.newValue());
     if (op == Op.SEND) {
-      wal.writeNoWait(record); // a transient event never waits for the disk
+      wal.writeUnforced(record); // a transient event never waits for a force
     } else {
       wal.write(record);
     }

@@ -101,28 +101,15 @@ final class Wal implements AutoCloseable {
   /** A writer waiting for its record. */
   private static final class Waiter {
     final Thread thread = Thread.currentThread();
+
+    /** Whether it waits for the force of its batch (else only for the write). */
+    final boolean durable;
+
     volatile boolean done;
     volatile IOException error;
-  }
 
-  /**
-   * Queues one framed record behind the ones before it and returns at once, without waiting for a
-   * write or a force: for {@code stream::send}, whose record only keeps the group's {@code seq}
-   * going across restarts (a later durable record forces it too). Never fails for a disk error: if
-   * its batch fails, the record is cut back with that batch.
-   *
-   * @throws IOException when the log is closed
-   */
-  void writeNoWait(byte[] record) throws IOException {
-    lock.lock();
-    try {
-      if (closing || finished) {
-        throw new IOException("the store is closed");
-      }
-      pending.add(record);
-      work.signal();
-    } finally {
-      lock.unlock();
+    Waiter(boolean durable) {
+      this.durable = durable;
     }
   }
 
@@ -133,7 +120,23 @@ final class Wal implements AutoCloseable {
    *     of it stays in the log
    */
   void write(byte[] record) throws IOException {
-    Waiter me = new Waiter();
+    write(record, true);
+  }
+
+  /**
+   * Appends one framed record and returns once it is written to the file, without waiting for a
+   * force in any fsync mode: for {@code stream::send}, whose record only keeps the group's {@code
+   * seq} going across restarts. It survives the process being killed (the bytes are in the OS); the
+   * next forced batch makes it durable against power loss.
+   *
+   * @throws IOException when it could not be written
+   */
+  void writeUnforced(byte[] record) throws IOException {
+    write(record, false);
+  }
+
+  private void write(byte[] record, boolean durable) throws IOException {
+    Waiter me = new Waiter(durable);
     lock.lock();
     try {
       if (closing || finished) {
@@ -273,7 +276,8 @@ final class Wal implements AutoCloseable {
       }
       IOException error = null;
       try {
-        writeBatch(batch, closeNow || rollTicket > 0);
+        List<Waiter> batchWaiters = inFlight;
+        writeBatch(batch, closeNow || rollTicket > 0, () -> completeUnforced(batchWaiters));
       } catch (IOException e) {
         error = e;
         failed(e);
@@ -337,7 +341,7 @@ final class Wal implements AutoCloseable {
    * Repairs the log if a batch failed before, writes the batch and forces it per the fsync mode (or
    * always, with {@code forceAll}). Only on success does the batch count as good.
    */
-  private void writeBatch(Buf batch, boolean forceAll) throws IOException {
+  private void writeBatch(Buf batch, boolean forceAll, Runnable written) throws IOException {
     if (broken) {
       repair();
     }
@@ -351,6 +355,7 @@ final class Wal implements AutoCloseable {
         channel.write(buf);
       }
     }
+    written.run();
     boolean force =
         forceAll
             || (mode == KvAdapter.Fsync.ALWAYS && batch.size > 0)
@@ -459,8 +464,21 @@ final class Wal implements AutoCloseable {
     }
   }
 
+  /** The batch is written: writers that do not wait for its force go on. */
+  private static void completeUnforced(List<Waiter> waiters) {
+    for (Waiter w : waiters) {
+      if (!w.durable) {
+        w.done = true;
+        LockSupport.unpark(w.thread);
+      }
+    }
+  }
+
   private static void complete(List<Waiter> waiters, IOException error) {
     for (Waiter w : waiters) {
+      if (w.done) {
+        continue; // an unforced writer already went on after the write
+      }
       w.error = error;
       w.done = true;
       LockSupport.unpark(w.thread);

@@ -24,7 +24,7 @@ class StreamServerIT {
   static final Pattern LISTENING =
       Pattern.compile("rivulet listening on ws://127\\.0\\.0\\.1:(\\d+)/");
 
-  private static Process start(String... flags) throws IOException {
+  static Process start(String... flags) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString()));
     cmd.addAll(List.of(flags));
     ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -38,7 +38,7 @@ class StreamServerIT {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static int awaitListening(Process p) throws IOException {
+  static int awaitListening(Process p) throws IOException {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
