@@ -10,6 +10,8 @@ command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 # the inspector page is tested in a real headless browser
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+# the iii worker protocol is tested against the real npm iii-sdk
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   sudo_cmd=()
