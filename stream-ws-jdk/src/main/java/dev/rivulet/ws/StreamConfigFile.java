@@ -1,9 +1,13 @@
 package dev.rivulet.ws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,7 +26,26 @@ final class StreamConfigFile {
   private static final Pattern VAR =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
 
+  private static final ObjectMapper YAML = new YAMLMapper();
+
   private StreamConfigFile() {}
+
+  private static String location(JsonProcessingException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+  }
+
+  /** Expands {@code ${VAR:default}} in every string; scalars become strings, as flags are. */
+  private static Object expandAll(Object node, Map<String, String> env) {
+    if (node instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, expandAll(v, env)));
+      return out;
+    }
+    if (node instanceof List<?> list) {
+      return list.stream().map(v -> expandAll(v, env)).toList();
+    }
+    return node == null ? null : expand(String.valueOf(node), env);
+  }
 
   /** Applies {@code file} to {@code f}; flags given on the command line are applied after it. */
   static void apply(String file, ServerFlags f, Map<String, String> env)
@@ -34,7 +57,7 @@ final class StreamConfigFile {
       throw new ServerFlags.BadFlag("--config " + file + ": cannot read: " + e.getMessage());
     }
     try {
-      Map<?, ?> config = streamConfig(MiniYaml.parse(text, v -> expand(v, env)));
+      Map<?, ?> config = streamConfig(expandAll(YAML.readValue(text, Object.class), env));
       if (config == null) {
         return;
       }
@@ -55,6 +78,13 @@ final class StreamConfigFile {
       }
     } catch (IllegalArgumentException e) {
       throw new ServerFlags.BadFlag("--config " + file + ": " + e.getMessage());
+    } catch (JsonProcessingException e) {
+      throw new ServerFlags.BadFlag(
+          "--config "
+              + file
+              + ": not YAML: "
+              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + location(e));
     } catch (ServerFlags.BadFlag e) {
       throw new ServerFlags.BadFlag("--config " + file + ": " + e.getMessage());
     }
