@@ -70,6 +70,9 @@ final class HttpInvoke {
       case StreamException.DESERIALIZATION_ERROR, StreamException.INVALID_ARGUMENT -> 400;
       case StreamException.FUNCTION_NOT_FOUND -> 404;
       case StreamException.VALUE_TOO_LARGE -> 413;
+      // a worker's function (iii protocol) that is busy, gone, or did not answer in time
+      case "overloaded", "worker_disconnected" -> 503;
+      case "timeout" -> 504;
       default -> 500;
     };
   }

@@ -105,6 +105,22 @@ class HttpInvokeTest {
   }
 
   @Test
+  void aFunctionThatTimedOutOrIsUnavailableAnswers504Or503() throws Exception {
+    for (String code : new String[] {"timeout", "overloaded", "worker_disconnected"}) {
+      engine
+          .functions()
+          .register(
+              "fails::" + code,
+              in -> {
+                throw new StreamException(code, "the worker said " + code);
+              });
+      HttpResponse<String> r = post("/invoke/fails::" + code, "{}", true);
+      assertThat(r.statusCode()).as(code).isEqualTo(code.equals("timeout") ? 504 : 503);
+      assertThat(StreamProtocolTest.json(r.body()).path("code").asText()).isEqualTo(code);
+    }
+  }
+
+  @Test
   void invokeIsOffUnlessEnabled() throws Exception {
     try (StreamWebSocketServer off =
         StreamWebSocketServer.builder(engine).port(0).build().start()) {
