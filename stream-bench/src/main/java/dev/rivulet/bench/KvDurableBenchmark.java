@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.kv.KvAdapter;
 import dev.rivulet.spi.GroupKey;
+import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
  * {@code fsync=ALWAYS} from 1, 4 and 16 threads, beside the raw rate of {@code
  * FileChannel.force(false)} after a 256-byte append on the same disk and {@code OFF} as the
  * ceiling; a last run compacts continuously (4 MiB threshold) to show the longest writer pause.
+ * Beside them: 16 threads writing ONE group (the issue-11 case), and {@code stream::send} from 16
+ * threads on the durable store and on the in-memory store (a send never waits for a force).
  *
  * <p>Plain main, not JMH: {@code java -cp <classpath> dev.rivulet.bench.KvDurableBenchmark [dir]
  * [seconds per run]}.
@@ -70,7 +73,35 @@ public final class KvDurableBenchmark {
               seconds,
               value));
     }
+    results.add(
+        kv(
+            "kv ALWAYS, 16 thr, ONE group",
+            base,
+            KvAdapter.Fsync.ALWAYS,
+            0,
+            16,
+            seconds,
+            value,
+            Workload.ONE_GROUP));
     results.add(kv("kv OFF, 16 thr (ceiling)", base, KvAdapter.Fsync.OFF, 0, 16, seconds, value));
+    results.add(
+        kv(
+            "send, kv ALWAYS, 16 thr",
+            base,
+            KvAdapter.Fsync.ALWAYS,
+            0,
+            16,
+            seconds,
+            value,
+            Workload.SEND));
+    results.add(
+        run(
+            "send, in-memory, 16 thr",
+            StorageAdapter.inMemory(),
+            16,
+            seconds,
+            value,
+            Workload.SEND));
     results.add(
         kv(
             "kv ALWAYS, 16 thr, compacting",
@@ -117,6 +148,19 @@ public final class KvDurableBenchmark {
         latencies.sorted());
   }
 
+  /** What each thread does: sets in a group of its own, sets in one shared group, or sends. */
+  enum Workload {
+    SETS,
+    ONE_GROUP,
+    SEND
+  }
+
+  private static final Notice TYPING =
+      new Notice(
+          dev.rivulet.StreamEvent.Kind.EVENT,
+          "typing",
+          JsonMapper.builder().build().createObjectNode().put("user", "ada"));
+
   private static Result kv(
       String name,
       Path base,
@@ -126,18 +170,45 @@ public final class KvDurableBenchmark {
       double seconds,
       JsonNode value)
       throws Exception {
+    return kv(name, base, mode, compactionThreshold, threads, seconds, value, Workload.SETS);
+  }
+
+  private static Result kv(
+      String name,
+      Path base,
+      KvAdapter.Fsync mode,
+      long compactionThreshold,
+      int threads,
+      double seconds,
+      JsonNode value,
+      Workload workload)
+      throws Exception {
     Path dir = base.resolve(name.replaceAll("[^A-Za-z0-9]+", "-"));
     deleteTree(dir);
     KvAdapter.Builder builder = KvAdapter.fileBased(dir).fsync(mode);
     if (compactionThreshold > 0) {
       builder.compactionThreshold(compactionThreshold).segmentSize(compactionThreshold / 2);
     }
+    Result result = run(name, builder.build(), threads, seconds, value, workload);
+    deleteTree(dir);
+    return result;
+  }
+
+  /** Runs {@code workload} on {@code store} from {@code threads} threads, then closes it. */
+  private static Result run(
+      String name,
+      StorageAdapter storage,
+      int threads,
+      double seconds,
+      JsonNode value,
+      Workload workload)
+      throws Exception {
     LongList[] latencies = new LongList[threads];
     long[] counts = new long[threads];
     CountDownLatch startGate = new CountDownLatch(1);
     List<Thread> workers = new ArrayList<>();
     long elapsed;
-    try (StorageAdapter store = builder.build()) {
+    try (StorageAdapter store = storage) {
       long[] deadline = new long[1];
       for (int t = 0; t < threads; t++) {
         int id = t;
@@ -145,7 +216,8 @@ public final class KvDurableBenchmark {
         Thread worker =
             new Thread(
                 () -> {
-                  GroupKey group = new GroupKey("bench", "g" + id);
+                  GroupKey group =
+                      new GroupKey("bench", workload == Workload.ONE_GROUP ? "g" : "g" + id);
                   try {
                     startGate.await();
                   } catch (InterruptedException e) {
@@ -153,7 +225,11 @@ public final class KvDurableBenchmark {
                   }
                   long now = System.nanoTime();
                   for (long n = 0; now < deadline[0]; n++) {
-                    store.set(group, "i" + (n % 1000), value);
+                    if (workload == Workload.SEND) {
+                      store.send(group, null, TYPING);
+                    } else {
+                      store.set(group, "i" + (n % 1000), value);
+                    }
                     long after = System.nanoTime();
                     latencies[id].add(after - now);
                     now = after;
@@ -172,7 +248,6 @@ public final class KvDurableBenchmark {
       }
       elapsed = System.nanoTime() - start;
     }
-    deleteTree(dir);
     LongList all = new LongList();
     for (LongList l : latencies) {
       all.addAll(l);
