@@ -4,6 +4,7 @@ import static dev.rivulet.TestJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rivulet.spi.StorageAdapter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -226,5 +227,28 @@ class SubscriptionTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.snapshot("s", "g", null).seq() == 4);
     assertThat(closedByUser.calls).containsExactly("snapshot 0", "event 1", "closed");
     assertThat(closedByEngine.calls).containsExactly("snapshot 0", "closed");
+  }
+
+  @Test
+  void aStoreThatCannotTakeASnapshotFailsTheSubscribeWithAStreamCode() {
+    try (StreamEngine broken =
+        StreamEngine.builder()
+            .storage(
+                new dev.rivulet.testkit.ForwardingStorageAdapter(StorageAdapter.inMemory()) {
+                  @Override
+                  public dev.rivulet.spi.GroupSnapshot snapshot(dev.rivulet.spi.GroupKey group) {
+                    throw new IllegalStateException("disk on fire");
+                  }
+                })
+            .build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> broken.subscribe("s", "g", null, e -> {}))
+          .isInstanceOfSatisfying(
+              StreamException.class,
+              e -> assertThat(e.code()).isEqualTo(StreamException.STREAM_GET_GROUP_ERROR))
+          .hasMessageContaining("disk on fire");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.snapshot("s", "g", null))
+          .isInstanceOf(StreamException.class);
+    }
   }
 }

@@ -208,7 +208,16 @@ public final class EngineCore implements AutoCloseable {
 
   /** The current state of a group (item null) or an item, with its seq; overrides apply. */
   public Snapshot snapshot(GroupKey group, String itemId) {
-    GroupSnapshot snap = itemId == null ? storage.snapshot(group) : storage.snapshot(group, itemId);
+    GroupSnapshot snap;
+    try {
+      snap = itemId == null ? storage.snapshot(group) : storage.snapshot(group, itemId);
+    } catch (RuntimeException e) {
+      // worded like a list/get failure, so callers (and the WebSocket join retry) see STREAM_*
+      throw Failures.storage(
+          itemId == null ? "STREAM_GET_GROUP_ERROR" : "STREAM_GET_ERROR",
+          itemId == null ? "get group" : "get value",
+          e);
+    }
     Map<String, JsonNode> items = new LinkedHashMap<>();
     snap.items().forEach(i -> items.put(i.id(), i.value()));
     JsonNode data;
