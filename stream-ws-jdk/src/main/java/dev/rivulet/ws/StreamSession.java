@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +51,9 @@ final class StreamSession implements WsHandler {
    * subscription id; retried with backoff until the store answers or the retry bound passes.
    */
   private final Map<String, JoinRequest> retrying = new HashMap<>();
+
+  /** Subscriptions joined with {@code "sync": false}: their first sync is not sent (SPEC §11). */
+  private final Set<String> liveOnly = ConcurrentHashMap.newKeySet();
 
   /** Per group with subscriptions: the dedupe state (touched by lane tasks like the above). */
   private final Map<GroupKey, GroupCursor> cursors = new HashMap<>();
@@ -155,6 +160,13 @@ final class StreamSession implements WsHandler {
       return DONE; // a leave with bad names cannot match a subscription: ignored
     }
     JoinRequest request = request(data);
+    if (join) {
+      if (data.path("sync").isBoolean() && !data.get("sync").booleanValue()) {
+        liveOnly.add(request.subscriptionId());
+      } else {
+        liveOnly.remove(request.subscriptionId());
+      }
+    }
     return join ? join(request, since(data)) : leave(request);
   }
 
@@ -203,6 +215,7 @@ final class StreamSession implements WsHandler {
       return;
     }
     if (!allowed) {
+      liveOnly.remove(request.subscriptionId());
       send(unauthorized(request));
       return;
     }
@@ -216,7 +229,8 @@ final class StreamSession implements WsHandler {
     GroupKey group = new GroupKey(request.streamName(), request.groupId());
     GroupCursor cursor = cursors.computeIfAbsent(group, g -> new GroupCursor());
     // beside other subscriptions of the group, record what they write until this one has synced
-    Listener listener = new Listener(cursor, cursor.users++ > 0);
+    Listener listener =
+        new Listener(cursor, cursor.users++ > 0, liveOnly.contains(request.subscriptionId()));
     Active old = subscriptions.remove(request.subscriptionId());
     if (old != null) {
       old.subscription.close(); // replaced: no leave
@@ -278,6 +292,7 @@ final class StreamSession implements WsHandler {
 
   private CompletionStage<Void> leave(JoinRequest request) {
     retrying.remove(request.subscriptionId());
+    liveOnly.remove(request.subscriptionId());
     Active active = subscriptions.remove(request.subscriptionId());
     if (active != null) {
       active.subscription.close();
@@ -330,8 +345,12 @@ final class StreamSession implements WsHandler {
     /** A first group sync waiting for the events it must include (lane); usually null. */
     private GroupCursor.PendingSync pending;
 
-    Listener(GroupCursor cursor, boolean besideOthers) {
+    /** {@code "sync": false}: the first sync is not sent, only the events after it. */
+    private boolean quiet;
+
+    Listener(GroupCursor cursor, boolean besideOthers, boolean liveOnly) {
       this.cursor = cursor;
+      this.quiet = liveOnly;
       this.joining = new AtomicBoolean(besideOthers);
       if (besideOthers) {
         cursor.joining.incrementAndGet();
@@ -345,8 +364,20 @@ final class StreamSession implements WsHandler {
       }
     }
 
+    /** Sends a sync, except the first one of a live-only join; a later resync is always sent. */
+    private void sendSync(Snapshot sync) {
+      if (quiet) {
+        quiet = false;
+        return;
+      }
+      send(sync.toSyncJson());
+    }
+
     @Override
     public void onSnapshot(Snapshot snapshot, boolean resync) {
+      if (resync) {
+        quiet = false; // the client must hear that it missed events
+      }
       // the connection may already have been sent events after the snapshot (through another
       // subscription of the group): the sync then includes them instead of re-sending them
       pending = null;
@@ -366,12 +397,13 @@ final class StreamSession implements WsHandler {
       } else if (sync != snapshot) {
         protocol.advancedSyncs.incrementAndGet();
       }
-      send(sync.toSyncJson());
+      sendSync(sync);
       settle();
     }
 
     @Override
     public void onResumed(long since) {
+      quiet = false; // a resumed join has no sync to skip
       // replayed events after since must reach the client even if another subscription of the
       // connection already wrote some of them
       pending = null;
@@ -386,7 +418,7 @@ final class StreamSession implements WsHandler {
         if (sync != null) {
           pending = null;
           protocol.advancedSyncs.incrementAndGet();
-          send(sync.toSyncJson());
+          sendSync(sync);
         }
         return;
       }
