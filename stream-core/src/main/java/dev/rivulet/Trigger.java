@@ -210,6 +210,17 @@ public record Trigger(
       return toFunction(idOrRandom(), type, config, functionId);
     }
 
+    /**
+     * Only events or subscribers of this stream ({@code stream_name}); a join or leave trigger
+     * without it matches any stream.
+     *
+     * @param stream the stream name to match exactly; not null
+     * @return this builder
+     */
+    public B stream(String stream) {
+      return put("stream_name", stream);
+    }
+
     final B put(String field, String value) {
       config.put(field, Objects.requireNonNull(value, field));
       return self();
@@ -280,16 +291,6 @@ public record Trigger(
     }
 
     /**
-     * Only subscribers of this stream ({@code stream_name}; default any stream).
-     *
-     * @param stream the stream name to match exactly; not null
-     * @return this builder
-     */
-    public JoinBuilder stream(String stream) {
-      return put("stream_name", stream);
-    }
-
-    /**
      * A trigger that refuses a subscriber when {@code handler} returns false (a handler that throws
      * lets it in).
      *
@@ -310,16 +311,6 @@ public record Trigger(
   public static final class LeaveBuilder extends Builder<LeaveBuilder> {
     LeaveBuilder() {
       super(TriggerType.LEAVE);
-    }
-
-    /**
-     * Only subscribers of this stream ({@code stream_name}; default any stream).
-     *
-     * @param stream the stream name to match exactly; not null
-     * @return this builder
-     */
-    public LeaveBuilder stream(String stream) {
-      return put("stream_name", stream);
     }
 
     /**
