@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamException;
 import dev.rivulet.internal.Json;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,10 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,36 +70,16 @@ public final class StreamClient implements AutoCloseable {
   }
 
   private final URI uri;
-  private final Map<String, String> headers;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
   private final Executor listeners;
   private final ExecutorService ownedListeners;
   private final ScheduledExecutorService scheduler;
-  private final HttpClient http;
   private final Map<String, ClientSubscription> subscriptions = new ConcurrentHashMap<>();
-  private final List<Consumer<ConnectionState>> stateListeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
-  private final Object lock = new Object();
-  private WebSocket socket;
-
-  /** The last queued send: java.net.http.WebSocket allows one outstanding send at a time. */
-  private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
-
   private final Duration connectTimeout;
-  private final CompletableFuture<Void> ready = new CompletableFuture<>();
-  private volatile Throwable lastFailure;
-
-  private ConnectionState state = ConnectionState.CONNECTING;
-  private Duration backoff;
-  private boolean closed;
+  private final ClientLink link;
 
   private StreamClient(Builder b) {
     this.uri = b.uri;
-    this.headers = Map.copyOf(b.headers);
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
-    this.backoff = b.initialBackoff;
     this.ownedListeners =
         b.listenerExecutor == null
             ? Executors.newSingleThreadExecutor(daemon("rivulet-client-listener"))
@@ -114,9 +87,34 @@ public final class StreamClient implements AutoCloseable {
     this.listeners = b.listenerExecutor != null ? b.listenerExecutor : ownedListeners;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("rivulet-client-reconnect"));
     this.connectTimeout = b.connectTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
-    connect();
-    failIfNotConnectedIn(ready);
+    this.link =
+        new ClientLink(
+            b.uri,
+            b.headers,
+            b.initialBackoff,
+            b.maxBackoff,
+            b.connectTimeout,
+            scheduler,
+            new ClientLink.Owner() {
+              @Override
+              public void connected() {
+                subscriptions
+                    .values()
+                    .forEach(sub -> StreamClient.this.link.sendIfConnected(sub.joinMessage()));
+              }
+
+              @Override
+              public void message(String text) {
+                onMessage(text);
+              }
+
+              @Override
+              public void dispatch(Runnable call) {
+                StreamClient.this.dispatch(call);
+              }
+            });
+    link.connect();
+    failIfNotConnectedIn(link.firstConnection());
   }
 
   /**
@@ -129,7 +127,7 @@ public final class StreamClient implements AutoCloseable {
    * @return the future of the first connection; the same future on every call
    */
   public CompletableFuture<Void> ready() {
-    return ready;
+    return link.firstConnection();
   }
 
   /**
@@ -139,7 +137,7 @@ public final class StreamClient implements AutoCloseable {
    * @return the failure, e.g. a {@code ConnectException} for a port nobody listens on
    */
   public Optional<Throwable> lastFailure() {
-    return Optional.ofNullable(lastFailure);
+    return Optional.ofNullable(link.lastFailure());
   }
 
   /**
@@ -150,7 +148,7 @@ public final class StreamClient implements AutoCloseable {
       scheduler.schedule(
           () -> {
             if (!future.isDone() && state() != ConnectionState.CONNECTED) {
-              Throwable cause = lastFailure;
+              Throwable cause = link.lastFailure();
               future.completeExceptionally(
                   new StreamException(
                       StreamException.STREAM_CONNECTION_ERROR,
@@ -218,15 +216,14 @@ public final class StreamClient implements AutoCloseable {
     Objects.requireNonNull(group, "group");
     String id = "sub-" + ids.incrementAndGet();
     ClientSubscription sub = new ClientSubscription(this, id, stream, group, item);
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("client is closed");
-      }
-      subscriptions.put(id, sub);
-      if (state == ConnectionState.CONNECTED) {
-        send(sub.joinMessage());
-      }
-    }
+    link.locked(
+        () -> {
+          if (link.isClosed()) {
+            throw new IllegalStateException("client is closed");
+          }
+          subscriptions.put(id, sub);
+          link.sendIfConnected(sub.joinMessage());
+        });
     failIfNotConnectedIn(sub.ready());
     return sub;
   }
@@ -240,7 +237,7 @@ public final class StreamClient implements AutoCloseable {
    * @throws NullPointerException when {@code listener} is null
    */
   public void onConnectionState(Consumer<ConnectionState> listener) {
-    stateListeners.add(Objects.requireNonNull(listener, "listener"));
+    link.onState(Objects.requireNonNull(listener, "listener"));
   }
 
   /**
@@ -249,9 +246,7 @@ public final class StreamClient implements AutoCloseable {
    * @return the state; {@link ConnectionState#CLOSED} for good after {@link #close()}
    */
   public ConnectionState state() {
-    synchronized (lock) {
-      return state;
-    }
+    return link.state();
   }
 
   /**
@@ -262,26 +257,9 @@ public final class StreamClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    WebSocket ws;
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      ws = socket;
-      socket = null;
-    }
-    if (ws != null) {
-      CompletableFuture<?> tail;
-      synchronized (lock) {
-        for (ClientSubscription sub : subscriptions.values()) {
-          enqueueSend(ws, sub.leaveMessage());
-        }
-        tail = sendTail;
-      }
-      tail.handle((v, e) -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
-    }
-    setState(ConnectionState.CLOSED);
+    List<String> leaves = new ArrayList<>();
+    subscriptions.values().forEach(sub -> leaves.add(sub.leaveMessage()));
+    link.close(leaves);
     scheduler.shutdownNow();
     if (ownedListeners != null) {
       ownedListeners.shutdown();
@@ -290,20 +268,14 @@ public final class StreamClient implements AutoCloseable {
 
   /** Joins again without {@code since}, for a fresh sync. */
   void rejoin(ClientSubscription sub) {
-    synchronized (lock) {
-      if (state == ConnectionState.CONNECTED && subscriptions.containsKey(sub.id())) {
-        send(sub.joinMessage());
-      }
+    if (subscriptions.containsKey(sub.id())) {
+      link.sendIfConnected(sub.joinMessage());
     }
   }
 
   void leave(ClientSubscription sub) {
     if (subscriptions.remove(sub.id(), sub)) {
-      synchronized (lock) {
-        if (state == ConnectionState.CONNECTED) {
-          send(sub.leaveMessage());
-        }
-      }
+      link.sendIfConnected(sub.leaveMessage());
     }
   }
 
@@ -319,98 +291,6 @@ public final class StreamClient implements AutoCloseable {
           });
     } catch (RuntimeException e) {
       LOG.debug("listener executor rejected a call (client closing)", e);
-    }
-  }
-
-  private void connect() {
-    setState(ConnectionState.CONNECTING);
-    WebSocket.Builder wsBuilder = http.newWebSocketBuilder();
-    headers.forEach(wsBuilder::header);
-    wsBuilder
-        .buildAsync(uri, new Listener())
-        .whenComplete(
-            (ws, error) -> {
-              if (error != null) {
-                lastFailure =
-                    error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause()
-                        : error;
-                LOG.debug("connect to {} failed: {}", uri, error.toString());
-                scheduleReconnect();
-                return;
-              }
-              synchronized (lock) {
-                if (closed) {
-                  ws.abort();
-                  return;
-                }
-                socket = ws;
-                lastFailure = null;
-                sendTail = CompletableFuture.completedFuture(null);
-                state = ConnectionState.CONNECTED;
-                backoff = initialBackoff;
-                for (ClientSubscription sub : subscriptions.values()) {
-                  send(sub.joinMessage());
-                }
-              }
-              fireState(ConnectionState.CONNECTED);
-              ready.complete(null);
-            });
-  }
-
-  private void scheduleReconnect() {
-    Duration delay;
-    synchronized (lock) {
-      socket = null;
-      if (closed) {
-        return;
-      }
-      delay = backoff;
-      Duration doubled = backoff.multipliedBy(2);
-      backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
-    }
-    setState(ConnectionState.DISCONNECTED);
-    try {
-      scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      LOG.debug("reconnect not scheduled (client closing)", e);
-    }
-  }
-
-  /** Sends one text message after the ones queued before it; caller holds {@code lock}. */
-  private void send(String text) {
-    WebSocket ws = socket;
-    if (ws != null) {
-      enqueueSend(ws, text);
-    }
-  }
-
-  private void enqueueSend(WebSocket ws, String text) {
-    sendTail =
-        sendTail
-            .handle((v, e) -> null) // a failed send does not stop the next one
-            .thenCompose(v -> ws.sendText(text, true))
-            .whenComplete(
-                (v, e) -> {
-                  if (e != null) {
-                    LOG.debug("send failed: {}", e.toString());
-                  }
-                });
-  }
-
-  private void setState(ConnectionState next) {
-    synchronized (lock) {
-      if (state == next || (state == ConnectionState.CLOSED)) {
-        return;
-      }
-      state = next;
-    }
-    fireState(next);
-  }
-
-  private void fireState(ConnectionState value) {
-    for (Consumer<ConnectionState> listener : stateListeners) {
-      dispatch(() -> listener.accept(value));
     }
   }
 
@@ -440,46 +320,6 @@ public final class StreamClient implements AutoCloseable {
       if (sub.stream().equals(stream) && sub.group().equals(group)) {
         sub.accept(msg);
       }
-    }
-  }
-
-  /** Receives frames; text may arrive in parts. */
-  private final class Listener implements WebSocket.Listener {
-    private final StringBuilder partial = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        String text = partial.toString();
-        partial.setLength(0);
-        onMessage(text);
-      }
-      ws.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-      return onText(ws, StandardCharsets.UTF_8.decode(data), last);
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      LOG.debug("server closed the connection: {} {}", statusCode, reason);
-      lastFailure =
-          new StreamException(
-              StreamException.STREAM_CONNECTION_ERROR,
-              "The server closed the connection: " + statusCode + " " + reason);
-      scheduleReconnect();
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      LOG.debug("connection failed: {}", error.toString());
-      lastFailure = error;
-      scheduleReconnect();
     }
   }
 

@@ -3,12 +3,7 @@ package dev.rivulet.ws;
 import dev.rivulet.StreamEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,22 +52,15 @@ public final class StreamWebSocketServer implements AutoCloseable {
   private ExecutorService worker;
   private StreamProtocol protocol;
   private IiiWorkers iii;
-  private ServerSocketChannel server;
+  private AcceptLoop listener;
   private volatile int port = -1;
-  private int next;
   private final RequestBudget budget;
   private final int connectionLimit;
-  private SelectionKey acceptKey;
-  private final AcceptBackoff backoff = new AcceptBackoff();
   private Thread shutdownHook;
   private final ServerCounters counters = new ServerCounters();
 
-  /** Test hook: replaces {@code server.accept()} (e.g. to inject EMFILE). */
-  interface Acceptor {
-    SocketChannel accept(ServerSocketChannel server) throws IOException;
-  }
-
-  Acceptor acceptor = ServerSocketChannel::accept;
+  /** Test hook: replaces {@code server.accept()} (e.g. to inject EMFILE); read at each accept. */
+  volatile AcceptLoop.Acceptor acceptor = ServerSocketChannel::accept;
 
   private StreamWebSocketServer(StreamEngine engine, ServerOptions options) {
     this.engine = engine;
@@ -124,17 +112,17 @@ public final class StreamWebSocketServer implements AutoCloseable {
       for (int i = 0; i < options.selectorThreads(); i++) {
         loops.add(new SelectorLoop("rivulet-ws-selector-" + (i + 1)));
       }
-      server = ServerSocketChannel.open();
-      server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      server.bind(new InetSocketAddress(options.host(), options.port()), 1024);
-      server.configureBlocking(false);
-      port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-      SelectorLoop acceptLoop = loops.get(0);
-      acceptKey =
-          server.register(
-              acceptLoop.selector,
-              SelectionKey.OP_ACCEPT,
-              (SelectorLoop.SelectorTask) k -> accept(router, acceptLoop));
+      listener =
+          new AcceptLoop(
+              options,
+              loops,
+              router,
+              budget,
+              counters,
+              connections,
+              connectionLimit,
+              channel -> acceptor.accept(channel));
+      port = listener.bind();
       loops.forEach(SelectorLoop::start);
       return this;
     } catch (IOException | RuntimeException e) {
@@ -144,74 +132,6 @@ public final class StreamWebSocketServer implements AutoCloseable {
           "cannot listen on " + options.host() + ":" + options.port() + ": " + e,
           e instanceof IOException io ? io : new IOException(e));
     }
-  }
-
-  private void accept(RequestRouter router, SelectorLoop acceptLoop) {
-    for (int i = 0; i < 1_000; i++) { // bounded: let the loop's other work run
-      SocketChannel channel;
-      try {
-        channel = acceptor.accept(server);
-        if (channel == null) {
-          backoff.succeeded();
-          return;
-        }
-        backoff.succeeded();
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        if (options.socketSendBuffer() > 0) {
-          channel.setOption(StandardSocketOptions.SO_SNDBUF, options.socketSendBuffer());
-        }
-      } catch (ClosedChannelException e) {
-        return; // the server is closing
-      } catch (IOException e) {
-        pauseAccepting(acceptLoop, e);
-        return;
-      }
-      SelectorLoop loop = loops.get(next++ % loops.size());
-      boolean refuse = connections.get() >= connectionLimit;
-      connections.incrementAndGet();
-      loop.execute(
-          () -> {
-            Connection c =
-                new Connection(
-                    channel, loop, options, router, budget, counters, connections::decrementAndGet);
-            try {
-              c.register();
-            } catch (IOException e) {
-              c.terminate();
-              return;
-            }
-            if (refuse) {
-              c.respond(
-                  503,
-                  HttpResponses.error(503, "too_many_connections", "connection limit reached"));
-            }
-          });
-    }
-  }
-
-  /**
-   * accept() failed (EMFILE, ENFILE, …): stop watching OP_ACCEPT and re-arm it after a backoff on
-   * the loop's timer, so the pending connection in the backlog does not make the loop spin.
-   */
-  private void pauseAccepting(SelectorLoop acceptLoop, IOException e) {
-    long delay = backoff.failed();
-    if (backoff.firstOfBurst()) {
-      LOG.warn("accept failed ({}); pausing accepts, retrying with backoff", e.toString());
-    } else {
-      LOG.debug("accept failed again; next try in {} ms", delay / 1_000_000, e);
-    }
-    if (!acceptKey.isValid()) {
-      return;
-    }
-    acceptKey.interestOps(0);
-    acceptLoop.schedule(
-        delay,
-        () -> {
-          if (acceptKey.isValid()) {
-            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-          }
-        });
   }
 
   /** Bytes buffered for incomplete requests right now (all connections). */
@@ -348,12 +268,8 @@ public final class StreamWebSocketServer implements AutoCloseable {
       return;
     }
     unregisterShutdownHook();
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } catch (IOException e) {
-      LOG.debug("closing the listening socket", e);
+    if (listener != null) {
+      listener.close();
     }
     if (!loops.isEmpty() && started.get()) {
       closeConnections();
