@@ -1,6 +1,8 @@
 /**
- * Rivulet core: the engine, its public API and the storage SPI. The internal package is open only
- * to Rivulet's own modules, for the one JSON configuration ({@code Json}) they share.
+ * Rivulet core: the public API (with its engine, package-private) and the storage SPI. The internal
+ * packages are exported only to Rivulet's own modules: {@code internal} for what they share with
+ * the engine ({@code Json}, {@code Wire}, {@code NameCheck}), {@code internal.store} for the
+ * in-process store the kv module builds on.
  */
 @SuppressWarnings("module") // the targets of the qualified export are built after this module
 module dev.rivulet.core {

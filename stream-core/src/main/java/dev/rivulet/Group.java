@@ -1,8 +1,6 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.internal.EngineCore;
-import dev.rivulet.internal.NameCheck;
 import dev.rivulet.spi.GroupKey;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,7 +22,7 @@ public final class Group {
     this.core = core;
     this.values = values;
     this.stream = stream;
-    this.key = new GroupKey(stream.name(), NameCheck.name("group", "group_id", id));
+    this.key = new GroupKey(stream.name(), Inputs.checkName("group", "group_id", id));
   }
 
   /**

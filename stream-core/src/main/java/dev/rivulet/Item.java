@@ -1,8 +1,6 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.internal.EngineCore;
-import dev.rivulet.internal.NameCheck;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +22,7 @@ public final class Item {
     this.core = core;
     this.values = values;
     this.group = group;
-    this.id = NameCheck.name("item", "item_id", id);
+    this.id = Inputs.checkName("item", "item_id", id);
   }
 
   /**

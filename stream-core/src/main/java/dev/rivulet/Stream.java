@@ -1,7 +1,5 @@
 package dev.rivulet;
 
-import dev.rivulet.internal.EngineCore;
-import dev.rivulet.internal.NameCheck;
 import java.util.List;
 
 /**
@@ -16,7 +14,7 @@ public final class Stream {
   Stream(EngineCore core, Values values, String name) {
     this.core = core;
     this.values = values;
-    this.name = NameCheck.name("stream", "stream_name", name);
+    this.name = Inputs.checkName("stream", "stream_name", name);
   }
 
   /**

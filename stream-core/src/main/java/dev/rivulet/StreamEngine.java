@@ -2,9 +2,8 @@ package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rivulet.internal.EngineCore;
-import dev.rivulet.internal.LaneLimits;
-import dev.rivulet.internal.NameCheck;
+import dev.rivulet.internal.store.TableStore;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.List;
@@ -123,7 +122,7 @@ public final class StreamEngine implements AutoCloseable {
    */
   public SetResult set(String stream, String group, String item, JsonNode data) {
     return core.set(
-        key("stream::set", stream, group), NameCheck.name("stream::set", "item_id", item), data);
+        key("stream::set", stream, group), Inputs.checkName("stream::set", "item_id", item), data);
   }
 
   /**
@@ -138,7 +137,7 @@ public final class StreamEngine implements AutoCloseable {
    */
   public JsonNode get(String stream, String group, String item) {
     return core.get(
-        key("stream::get", stream, group), NameCheck.name("stream::get", "item_id", item));
+        key("stream::get", stream, group), Inputs.checkName("stream::get", "item_id", item));
   }
 
   /**
@@ -154,7 +153,7 @@ public final class StreamEngine implements AutoCloseable {
    */
   public JsonNode delete(String stream, String group, String item) {
     return core.delete(
-        key("stream::delete", stream, group), NameCheck.name("stream::delete", "item_id", item));
+        key("stream::delete", stream, group), Inputs.checkName("stream::delete", "item_id", item));
   }
 
   /**
@@ -180,7 +179,7 @@ public final class StreamEngine implements AutoCloseable {
    *     storage failure with its {@code STREAM_*_ERROR} code
    */
   public List<String> listGroups(String stream) {
-    return core.listGroups(NameCheck.name("stream::list_groups", "stream_name", stream));
+    return core.listGroups(Inputs.checkName("stream::list_groups", "stream_name", stream));
   }
 
   /**
@@ -208,7 +207,7 @@ public final class StreamEngine implements AutoCloseable {
   public void send(String stream, String group, String type, JsonNode data, String itemFilter) {
     core.send(
         key("stream::send", stream, group),
-        itemFilter == null ? null : NameCheck.name("stream::send", "id", itemFilter),
+        itemFilter == null ? null : Inputs.checkName("stream::send", "id", itemFilter),
         Objects.requireNonNull(type, "type"),
         data);
   }
@@ -228,7 +227,7 @@ public final class StreamEngine implements AutoCloseable {
   public UpdateResult update(String stream, String group, String item, List<UpdateOp> ops) {
     return core.update(
         key("stream::update", stream, group),
-        NameCheck.name("stream::update", "item_id", item),
+        Inputs.checkName("stream::update", "item_id", item),
         Objects.requireNonNull(ops, "ops"));
   }
 
@@ -266,7 +265,7 @@ public final class StreamEngine implements AutoCloseable {
       String stream, String group, String item, Long since, StreamListener listener) {
     return core.subscribe(
         key("subscribe", stream, group),
-        item == null ? null : NameCheck.name("subscribe", "item_id", item),
+        item == null ? null : Inputs.checkName("subscribe", "item_id", item),
         since,
         Objects.requireNonNull(listener, "listener"));
   }
@@ -304,7 +303,7 @@ public final class StreamEngine implements AutoCloseable {
   public Snapshot snapshot(String stream, String group, String item) {
     return core.snapshot(
         key("snapshot", stream, group),
-        item == null ? null : NameCheck.name("snapshot", "item_id", item));
+        item == null ? null : Inputs.checkName("snapshot", "item_id", item));
   }
 
   /** Stops the engine's threads and closes the storage; idempotent. */
@@ -315,8 +314,8 @@ public final class StreamEngine implements AutoCloseable {
 
   private static GroupKey key(String functionId, String stream, String group) {
     return new GroupKey(
-        NameCheck.name(functionId, "stream_name", stream),
-        NameCheck.name(functionId, "group_id", group));
+        Inputs.checkName(functionId, "stream_name", stream),
+        Inputs.checkName(functionId, "group_id", group));
   }
 
   /** Configures a {@link StreamEngine}; each setter checks its argument at once. */
@@ -346,7 +345,8 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
-     * Where items live; default {@link StorageAdapter#inMemory()}. The engine closes it.
+     * Where items live; default an in-memory store (the system clock, {@link
+     * EventHistory.Limits#defaults()} of event history per group). The engine closes it.
      *
      * @param storage the store; never null
      * @return this builder
@@ -442,7 +442,10 @@ public final class StreamEngine implements AutoCloseable {
      * @return a new engine; close it to stop its threads and close the storage
      */
     public StreamEngine build() {
-      StorageAdapter store = storage != null ? storage : StorageAdapter.inMemory();
+      StorageAdapter store =
+          storage != null
+              ? storage
+              : TableStore.inMemory(System::currentTimeMillis, EventHistory.Limits.defaults());
       ExecutorService owned = executor == null ? defaultExecutor() : null;
       Values values = objectMapper != null ? new Values(objectMapper) : Values.withDefaultMapper();
       LaneLimits lanes = new LaneLimits(subscriberQueueLimit, triggerQueueLimit);

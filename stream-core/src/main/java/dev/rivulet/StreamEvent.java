@@ -1,10 +1,10 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.internal.Json;
 import dev.rivulet.internal.Wire;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.GroupKey;
 import java.util.Locale;
 import java.util.Objects;
@@ -41,31 +41,30 @@ public final class StreamEvent {
     }
   }
 
-  private final GroupKey group;
-  private final String itemId;
+  private final Event event;
   private final Kind kind;
-  private final String eventType;
-  private final JsonNode data;
-  private final long seq;
-  private final long timestamp;
   private volatile ObjectNode json;
   private volatile byte[] bytes;
 
-  private StreamEvent(
-      GroupKey group,
-      String itemId,
-      Kind kind,
-      String eventType,
-      JsonNode data,
-      long seq,
-      long timestamp) {
-    this.group = Objects.requireNonNull(group, "group");
-    this.itemId = itemId;
-    this.kind = Objects.requireNonNull(kind, "kind");
-    this.eventType = eventType;
-    this.data = data == null ? NullNode.getInstance() : data;
-    this.seq = seq;
-    this.timestamp = timestamp;
+  private StreamEvent(Event event) {
+    this.event = event;
+    this.kind =
+        switch (event.kind()) {
+          case CREATE -> Kind.CREATE;
+          case UPDATE -> Kind.UPDATE;
+          case DELETE -> Kind.DELETE;
+          case EVENT -> Kind.EVENT;
+        };
+  }
+
+  /** The engine's view of a committed SPI event; the engine builds one per event (EventViews). */
+  static StreamEvent of(Event event) {
+    return new StreamEvent(event);
+  }
+
+  /** The SPI event this one shows. */
+  Event spi() {
+    return event;
   }
 
   /**
@@ -87,8 +86,13 @@ public final class StreamEvent {
     if (kind == Kind.EVENT) {
       throw new IllegalArgumentException("use StreamEvent.custom for EVENT");
     }
-    Objects.requireNonNull(itemId, "itemId");
-    return new StreamEvent(group, itemId, kind, null, data, seq, timestamp);
+    Event.Kind spiKind =
+        switch (Objects.requireNonNull(kind, "kind")) {
+          case CREATE -> Event.Kind.CREATE;
+          case UPDATE -> Event.Kind.UPDATE;
+          default -> Event.Kind.DELETE;
+        };
+    return new StreamEvent(Event.change(group, itemId, spiKind, data, seq, timestamp));
   }
 
   /**
@@ -105,8 +109,7 @@ public final class StreamEvent {
    */
   public static StreamEvent custom(
       GroupKey group, String itemId, String eventType, JsonNode data, long seq, long timestamp) {
-    Objects.requireNonNull(eventType, "eventType");
-    return new StreamEvent(group, itemId, Kind.EVENT, eventType, data, seq, timestamp);
+    return new StreamEvent(Event.custom(group, itemId, eventType, data, seq, timestamp));
   }
 
   /**
@@ -161,7 +164,7 @@ public final class StreamEvent {
    * @return the group key; never null
    */
   public GroupKey group() {
-    return group;
+    return event.group();
   }
 
   /**
@@ -170,7 +173,7 @@ public final class StreamEvent {
    * @return {@code group().stream()}
    */
   public String streamName() {
-    return group.stream();
+    return event.group().stream();
   }
 
   /**
@@ -179,7 +182,7 @@ public final class StreamEvent {
    * @return {@code group().group()}
    */
   public String groupId() {
-    return group.group();
+    return event.group().group();
   }
 
   /**
@@ -188,7 +191,7 @@ public final class StreamEvent {
    * @return the item id, or {@code null} for a custom event sent without one
    */
   public String itemId() {
-    return itemId;
+    return event.itemId();
   }
 
   /**
@@ -206,7 +209,7 @@ public final class StreamEvent {
    * @return the type of a {@link Kind#EVENT}, else {@code null}
    */
   public String eventType() {
-    return eventType;
+    return event.eventType();
   }
 
   /**
@@ -216,7 +219,7 @@ public final class StreamEvent {
    *     null (JSON null instead)
    */
   public JsonNode data() {
-    return data;
+    return event.data();
   }
 
   /**
@@ -225,7 +228,7 @@ public final class StreamEvent {
    * @return the {@code seq}, 1 and up for a committed change
    */
   public long seq() {
-    return seq;
+    return event.seq();
   }
 
   /**
@@ -234,7 +237,7 @@ public final class StreamEvent {
    * @return epoch milliseconds, strictly increasing with {@link #seq()} within the group
    */
   public long timestamp() {
-    return timestamp;
+    return event.timestamp();
   }
 
   /**
@@ -278,11 +281,26 @@ public final class StreamEvent {
 
   private ObjectNode buildJson() {
     return Wire.event(
-        group.stream(), group.group(), itemId, kind.wireName(), eventType, data, seq, timestamp);
+        event.group().stream(),
+        event.group().group(),
+        event.itemId(),
+        kind.wireName(),
+        event.eventType(),
+        event.data(),
+        event.seq(),
+        event.timestamp());
   }
 
   @Override
   public String toString() {
-    return "StreamEvent{" + group + ", id=" + itemId + ", " + kind + ", seq=" + seq + "}";
+    return "StreamEvent{"
+        + event.group()
+        + ", id="
+        + event.itemId()
+        + ", "
+        + kind
+        + ", seq="
+        + event.seq()
+        + "}";
   }
 }

@@ -2,7 +2,6 @@ package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.rivulet.internal.UpdateOpCodec;
 import java.util.List;
 import java.util.Objects;
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.rivulet.internal.store.TableStore;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.StorageAdapter;
@@ -119,7 +121,8 @@ class LaneBoundsTest {
     CountDownLatch releaseSnapshot = new CountDownLatch(1);
     AtomicBoolean blockOnce = new AtomicBoolean(true);
     StorageAdapter store =
-        new ForwardingStorageAdapter(StorageAdapter.inMemory()) {
+        new ForwardingStorageAdapter(
+            TableStore.inMemory(System::currentTimeMillis, EventHistory.Limits.defaults())) {
           @Override
           public GroupSnapshot snapshot(GroupKey group) {
             GroupSnapshot snapshot = super.snapshot(group);

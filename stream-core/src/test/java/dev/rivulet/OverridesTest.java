@@ -51,6 +51,33 @@ class OverridesTest {
   }
 
   @Test
+  void valuesWrittenByOverrideFunctionsAreCheckedLikeEveryWriteAndEmitNothing() {
+    try (StreamEngine small = StreamEngine.builder().maxItemBytes(64).maxValueDepth(3).build()) {
+      small
+          .functions()
+          .register(
+              "stream::set(custom)", in -> json("{'old_value':null,'new_value':[[[['deep']]]]}"));
+      small
+          .functions()
+          .register(
+              "stream::update(custom)",
+              in -> json("{'old_value':null,'new_value':'" + "x".repeat(100) + "'}"));
+      assertThatThrownBy(() -> small.set("custom", "g", "i", json("{'a':1}")))
+          .isInstanceOfSatisfying(
+              StreamException.class,
+              e -> assertThat(e.code()).isEqualTo(StreamException.INVALID_ARGUMENT))
+          .hasMessageContaining("stream::set(custom)");
+      assertThatThrownBy(() -> small.update("custom", "g", "i", List.of()))
+          .isInstanceOfSatisfying(
+              StreamException.class,
+              e -> assertThat(e.code()).isEqualTo(StreamException.VALUE_TOO_LARGE))
+          .hasMessageContaining("stream::update(custom)");
+      assertThat(small.snapshot("custom", "g", null).seq()).as("nothing committed").isZero();
+      assertThat(small.stats().events()).as("nothing emitted").isZero();
+    }
+  }
+
+  @Test
   void overrideReceivesTheInputAndOtherStreamsUseStorage() {
     Map<String, JsonNode> custom = new ConcurrentHashMap<>();
     engine

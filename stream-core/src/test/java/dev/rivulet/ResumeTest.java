@@ -4,8 +4,8 @@ import static dev.rivulet.TestJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rivulet.internal.store.TableStore;
 import dev.rivulet.spi.EventHistory;
-import dev.rivulet.spi.StorageAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +97,7 @@ class ResumeTest {
     try (StreamEngine engine =
         StreamEngine.builder()
             .storage(
-                StorageAdapter.inMemory(
+                TableStore.inMemory(
                     System::currentTimeMillis, new EventHistory.Limits(5, Duration.ofMinutes(1))))
             .build()) {
       for (int i = 0; i < 20; i++) {
@@ -132,7 +132,7 @@ class ResumeTest {
     try (StreamEngine engine =
         StreamEngine.builder()
             .storage(
-                StorageAdapter.inMemory(
+                TableStore.inMemory(
                     clock::get, new EventHistory.Limits(100, Duration.ofSeconds(10))))
             .build()) {
       engine.set("s", "g", "i", json("1"));

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.internal.store.TableStore;
+import dev.rivulet.spi.Event;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
-import dev.rivulet.spi.StorageAdapter;
 import dev.rivulet.testkit.ForwardingStorageAdapter;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +34,7 @@ class ResyncTest {
     volatile EventSink sink;
 
     FlakyStore() {
-      super(StorageAdapter.inMemory());
+      super(TableStore.inMemory(System::currentTimeMillis, EventHistory.Limits.defaults()));
     }
 
     /** Hands the engine's sink to the store wrapped: subscriber deliveries may be dropped. */
@@ -42,12 +44,12 @@ class ResyncTest {
       delegate.start(
           new EventSink() {
             @Override
-            public void committed(StreamEvent event) {
+            public void committed(Event event) {
               s.committed(event);
             }
 
             @Override
-            public void event(StreamEvent event) {
+            public void event(Event event) {
               if (drop.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
                 s.event(event);
               }
@@ -69,7 +71,7 @@ class ResyncTest {
     }
 
     @Override
-    public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+    public Optional<List<Event>> eventsSince(GroupKey group, long since) {
       return keepHistory ? delegate.eventsSince(group, since) : Optional.empty();
     }
   }

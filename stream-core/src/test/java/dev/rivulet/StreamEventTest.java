@@ -4,8 +4,9 @@ import static dev.rivulet.TestJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rivulet.internal.store.TableStore;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.GroupKey;
-import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,7 +75,9 @@ class StreamEventTest {
   void timestampsStrictlyIncreaseEvenWhenTheClockStandsStill() {
     AtomicLong clock = new AtomicLong(1000);
     try (StreamEngine engine =
-        StreamEngine.builder().storage(StorageAdapter.inMemory(clock::get)).build()) {
+        StreamEngine.builder()
+            .storage(TableStore.inMemory(clock::get, EventHistory.Limits.defaults()))
+            .build()) {
       List<Long> stamps = new ArrayList<>();
       engine
           .triggers()

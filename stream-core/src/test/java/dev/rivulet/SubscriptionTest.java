@@ -4,7 +4,8 @@ import static dev.rivulet.TestJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rivulet.spi.StorageAdapter;
+import dev.rivulet.internal.store.TableStore;
+import dev.rivulet.spi.EventHistory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -234,7 +235,9 @@ class SubscriptionTest {
     try (StreamEngine broken =
         StreamEngine.builder()
             .storage(
-                new dev.rivulet.testkit.ForwardingStorageAdapter(StorageAdapter.inMemory()) {
+                new dev.rivulet.testkit.ForwardingStorageAdapter(
+                    TableStore.inMemory(
+                        System::currentTimeMillis, EventHistory.Limits.defaults())) {
                   @Override
                   public dev.rivulet.spi.GroupSnapshot snapshot(dev.rivulet.spi.GroupKey group) {
                     throw new IllegalStateException("disk on fire");

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UpdateVectorsThroughEngineTest {
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-    return dev.rivulet.internal.UpdateVectorCases.cases();
+    return UpdateVectorCases.cases();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package dev.rivulet.kv;
 
+import dev.rivulet.StreamException;
 import dev.rivulet.internal.store.GroupTable;
 import dev.rivulet.internal.store.TableStore;
 import dev.rivulet.spi.Change;
@@ -69,6 +70,12 @@ final class FileStorage extends TableStore {
     } else {
       wal.write(record);
     }
+  }
+
+  /** kv is also used on its own (without an engine): its failures are API exceptions. */
+  @Override
+  protected RuntimeException failure(String code, String message, Throwable cause) {
+    return new StreamException(code, message, cause);
   }
 
   @Override

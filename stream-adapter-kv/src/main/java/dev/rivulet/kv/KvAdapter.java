@@ -2,6 +2,7 @@ package dev.rivulet.kv;
 
 import dev.rivulet.StreamException;
 import dev.rivulet.internal.store.GroupTable;
+import dev.rivulet.internal.store.TableStore;
 import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
@@ -42,12 +43,12 @@ public final class KvAdapter {
 
   /**
    * A store that keeps everything in this JVM, with the default event history (1 000 events or 5
-   * minutes per group) and the system clock; the same as {@link StorageAdapter#inMemory()}.
+   * minutes per group) and the system clock; the same store as the engine's default.
    *
    * @return a new, empty store
    */
   public static StorageAdapter inMemory() {
-    return StorageAdapter.inMemory();
+    return TableStore.inMemory(System::currentTimeMillis, EventHistory.Limits.defaults());
   }
 
   /**

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Notice;
@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KvRecoveryTest {
-  private static final Notice PING =
-      new Notice(StreamEvent.Kind.EVENT, "ping", NullNode.getInstance());
+  private static final Notice PING = new Notice(Event.Kind.EVENT, "ping", NullNode.getInstance());
   private static final GroupKey G = new GroupKey("s", "g");
 
   @TempDir Path tmp;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.StreamEvent;
 import dev.rivulet.internal.Json;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
 import java.io.IOException;
@@ -26,7 +26,7 @@ final class EventCodec {
   }
 
   /** The wire letter of an event kind. */
-  static String kind(StreamEvent.Kind kind) {
+  static String kind(Event.Kind kind) {
     return switch (kind) {
       case CREATE -> "c";
       case UPDATE -> "u";
@@ -37,7 +37,7 @@ final class EventCodec {
 
   /** The data part of a {@code send}'s message (custom events wrap type and data). */
   static String noticeData(Notice notice) {
-    if (notice.kind() != StreamEvent.Kind.EVENT) {
+    if (notice.kind() != Event.Kind.EVENT) {
       return json(notice.data());
     }
     ObjectNode body = Json.object();
@@ -66,7 +66,7 @@ final class EventCodec {
   }
 
   /** Decodes a channel message of {@code group}. */
-  static StreamEvent decode(GroupKey group, String message) throws JsonProcessingException {
+  static Event decode(GroupKey group, String message) throws JsonProcessingException {
     int a = message.indexOf(' ');
     int b = message.indexOf(' ', a + 1);
     long seq = Long.parseLong(message, 0, a, 10);
@@ -85,11 +85,10 @@ final class EventCodec {
     }
     JsonNode data = parse(message.substring(pos));
     return switch (kind) {
-      case 'c' -> StreamEvent.change(group, item, StreamEvent.Kind.CREATE, data, seq, ts);
-      case 'u' -> StreamEvent.change(group, item, StreamEvent.Kind.UPDATE, data, seq, ts);
-      case 'd' -> StreamEvent.change(group, item, StreamEvent.Kind.DELETE, data, seq, ts);
-      case 'e' ->
-          StreamEvent.custom(group, item, data.path("type").asText(), data.get("data"), seq, ts);
+      case 'c' -> Event.change(group, item, Event.Kind.CREATE, data, seq, ts);
+      case 'u' -> Event.change(group, item, Event.Kind.UPDATE, data, seq, ts);
+      case 'd' -> Event.change(group, item, Event.Kind.DELETE, data, seq, ts);
+      case 'e' -> Event.custom(group, item, data.path("type").asText(), data.get("data"), seq, ts);
       default -> throw new IllegalArgumentException("unknown event kind " + kind);
     };
   }

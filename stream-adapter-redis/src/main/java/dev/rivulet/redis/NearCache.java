@@ -3,7 +3,7 @@ package dev.rivulet.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.rivulet.StreamEvent;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.GroupKey;
 
 /**
@@ -46,11 +46,11 @@ final class NearCache {
         .merge(new Key(group, item), fresh, (old, neu) -> neu.seq() > old.seq() ? neu : old);
   }
 
-  void apply(StreamEvent event) {
-    if (event.kind() == StreamEvent.Kind.EVENT || event.itemId() == null) {
+  void apply(Event event) {
+    if (event.kind() == Event.Kind.EVENT || event.itemId() == null) {
       return;
     }
-    JsonNode value = event.kind() == StreamEvent.Kind.DELETE ? null : event.data();
+    JsonNode value = event.kind() == Event.Kind.DELETE ? null : event.data();
     put(event.group(), event.itemId(), value, event.seq());
   }
 

@@ -2,9 +2,9 @@ package dev.rivulet.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
@@ -216,7 +216,7 @@ final class RedisStorage implements StorageAdapter {
   // ---- history ----
 
   @Override
-  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+  public Optional<List<Event>> eventsSince(GroupKey group, long since) {
     if (since < 0) {
       return Optional.empty();
     }
@@ -238,10 +238,10 @@ final class RedisStorage implements StorageAdapter {
       return Optional.empty();
     }
     List<?> messages = (List<?>) r.get(3);
-    List<StreamEvent> events = new ArrayList<>(messages.size());
+    List<Event> events = new ArrayList<>(messages.size());
     long expected = since + 1;
     for (Object message : messages) {
-      StreamEvent event;
+      Event event;
       try {
         event = EventCodec.decode(group, (String) message);
       } catch (Exception e) {
@@ -475,7 +475,7 @@ final class RedisStorage implements StorageAdapter {
     if (target == null) {
       order.commit(group, w.ticket, w.seq, () -> {});
     } else {
-      StreamEvent event = notice == null ? change.event() : change.event(notice);
+      Event event = notice == null ? change.event() : change.event(notice);
       order.commit(group, w.ticket, w.seq, () -> target.committed(event));
     }
     return change;

@@ -1,6 +1,6 @@
 package dev.rivulet.redis;
 
-import dev.rivulet.StreamEvent;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +133,7 @@ final class RedisTransport implements PubSubLink.Receiver {
     if (group == null || target == null) {
       return;
     }
-    StreamEvent event;
+    Event event;
     try {
       event = EventCodec.decode(group, message);
     } catch (Exception e) {

@@ -11,6 +11,7 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
 import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
@@ -139,7 +140,7 @@ class RedisCrossInstanceOrderTest {
     volatile long last;
 
     @Override
-    public void committed(StreamEvent event) {
+    public void committed(Event event) {
       if (!inside.compareAndSet(false, true)) {
         violations.incrementAndGet();
       }
@@ -153,7 +154,7 @@ class RedisCrossInstanceOrderTest {
     }
 
     @Override
-    public void event(StreamEvent event) {}
+    public void event(Event event) {}
 
     @Override
     public void lost(GroupKey group) {}
@@ -182,8 +183,7 @@ class RedisCrossInstanceOrderTest {
                   case 2 ->
                       adapter.update(
                           g, "counter", old -> IntNode.valueOf(old == null ? 1 : old.asInt() + 1));
-                  default ->
-                      adapter.send(g, null, new Notice(StreamEvent.Kind.EVENT, "e", ping(t, i)));
+                  default -> adapter.send(g, null, new Notice(Event.Kind.EVENT, "e", ping(t, i)));
                 };
             returned.add(change);
           });

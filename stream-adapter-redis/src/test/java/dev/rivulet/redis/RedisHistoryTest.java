@@ -10,6 +10,7 @@ import dev.rivulet.StreamEvent;
 import dev.rivulet.Subscription;
 import dev.rivulet.redis.testing.RedisExtension;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.StorageAdapter;
@@ -33,9 +34,9 @@ class RedisHistoryTest {
     return redis.adapter(builder -> builder.history(maxEvents, maxAge));
   }
 
-  private static List<Long> seqs(Optional<List<StreamEvent>> events) {
+  private static List<Long> seqs(Optional<List<Event>> events) {
     assertThat(events).isPresent();
-    return events.get().stream().map(StreamEvent::seq).toList();
+    return events.get().stream().map(Event::seq).toList();
   }
 
   @Test
@@ -44,25 +45,25 @@ class RedisHistoryTest {
         StorageAdapter reader = adapter(1000, Duration.ofMinutes(5))) {
       writer.set(G, "x", IntNode.valueOf(1));
       writer.set(G, "x", IntNode.valueOf(2));
-      writer.send(G, null, new Notice(StreamEvent.Kind.EVENT, "ping", IntNode.valueOf(7)));
+      writer.send(G, null, new Notice(Event.Kind.EVENT, "ping", IntNode.valueOf(7)));
       writer.update(G, "y", old -> TextNode.valueOf("new"));
       writer.delete(G, "x");
-      writer.send(G, "z", new Notice(StreamEvent.Kind.CREATE, null, IntNode.valueOf(9)));
+      writer.send(G, "z", new Notice(Event.Kind.CREATE, null, IntNode.valueOf(9)));
 
-      List<StreamEvent> events = reader.eventsSince(G, 1).orElseThrow();
-      assertThat(events).extracting(StreamEvent::seq).containsExactly(2L, 3L, 4L, 5L, 6L);
+      List<Event> events = reader.eventsSince(G, 1).orElseThrow();
+      assertThat(events).extracting(Event::seq).containsExactly(2L, 3L, 4L, 5L, 6L);
       assertThat(events)
-          .extracting(StreamEvent::kind)
+          .extracting(Event::kind)
           .containsExactly(
-              StreamEvent.Kind.UPDATE,
-              StreamEvent.Kind.EVENT,
-              StreamEvent.Kind.CREATE,
-              StreamEvent.Kind.DELETE,
-              StreamEvent.Kind.CREATE);
-      assertThat(events).extracting(StreamEvent::itemId).containsExactly("x", null, "y", "x", "z");
+              Event.Kind.UPDATE,
+              Event.Kind.EVENT,
+              Event.Kind.CREATE,
+              Event.Kind.DELETE,
+              Event.Kind.CREATE);
+      assertThat(events).extracting(Event::itemId).containsExactly("x", null, "y", "x", "z");
       assertThat(events.get(1).eventType()).isEqualTo("ping");
       assertThat(events)
-          .extracting(StreamEvent::data)
+          .extracting(Event::data)
           .containsExactly(
               IntNode.valueOf(2),
               IntNode.valueOf(7),

@@ -95,13 +95,7 @@ public final class KvDurableBenchmark {
             value,
             Workload.SEND));
     results.add(
-        run(
-            "send, in-memory, 16 thr",
-            StorageAdapter.inMemory(),
-            16,
-            seconds,
-            value,
-            Workload.SEND));
+        run("send, in-memory, 16 thr", KvAdapter.inMemory(), 16, seconds, value, Workload.SEND));
     results.add(
         kv(
             "kv ALWAYS, 16 thr, compacting",
@@ -157,7 +151,7 @@ public final class KvDurableBenchmark {
 
   private static final Notice TYPING =
       new Notice(
-          dev.rivulet.StreamEvent.Kind.EVENT,
+          dev.rivulet.spi.Event.Kind.EVENT,
           "typing",
           JsonMapper.builder().build().createObjectNode().put("user", "ada"));
 

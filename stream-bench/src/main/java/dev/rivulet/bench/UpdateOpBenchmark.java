@@ -2,10 +2,11 @@ package dev.rivulet.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.UpdateResult;
-import dev.rivulet.internal.UpdateApplier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -125,11 +126,32 @@ public class UpdateOpBenchmark {
     synchronized (naiveStore) {
       JsonNode stored = MAPPER.readTree(naiveStore.get("order-42"));
       JsonNode working = stored.deepCopy();
-      JsonNode next = UpdateApplier.apply(working, ops).newValue();
+      JsonNode next = applyNaively((ObjectNode) working, ops);
       byte[] bytes = MAPPER.writeValueAsBytes(next);
       naiveStore.put("order-42", bytes);
       return bytes;
     }
+  }
+
+  /**
+   * What a naive port's own applier does with the ops of {@link #updateOps()} (top-level fields and
+   * one-level paths, which is all they use): changes {@code doc} in place.
+   */
+  static JsonNode applyNaively(ObjectNode doc, List<UpdateOp> ops) {
+    for (UpdateOp op : ops) {
+      if (op instanceof UpdateOp.Increment inc) {
+        doc.put(inc.path(), doc.path(inc.path()).asLong() + inc.by());
+      } else if (op instanceof UpdateOp.Set set) {
+        doc.set(set.path(), set.value());
+      } else if (op instanceof UpdateOp.Merge merge) {
+        ((ObjectNode) doc.get(merge.path().get(0))).setAll((ObjectNode) merge.value());
+      } else if (op instanceof UpdateOp.Append append) {
+        ((ArrayNode) doc.get(append.path().get(0))).add(append.value());
+      } else {
+        throw new IllegalArgumentException("not used by this benchmark: " + op);
+      }
+    }
+    return doc;
   }
 
   /** Runs both benchmarks and prints them side by side with the ratio. */

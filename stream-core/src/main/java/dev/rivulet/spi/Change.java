@@ -1,7 +1,6 @@
 package dev.rivulet.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.StreamEvent;
 import java.util.Objects;
 
 /**
@@ -69,15 +68,15 @@ public record Change(
    * @throws IllegalStateException when the change did not commit or has no values (a send: use
    *     {@link #event(Notice)})
    */
-  public StreamEvent event() {
+  public Event event() {
     if (!committed() || (oldValue == null && newValue == null)) {
       throw new IllegalStateException("not a committed change of a value: " + this);
     }
     if (newValue == null) {
-      return StreamEvent.change(group, item, StreamEvent.Kind.DELETE, oldValue, seq, timestamp);
+      return Event.change(group, item, Event.Kind.DELETE, oldValue, seq, timestamp);
     }
-    StreamEvent.Kind kind = oldValue == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
-    return StreamEvent.change(group, item, kind, newValue, seq, timestamp);
+    Event.Kind kind = oldValue == null ? Event.Kind.CREATE : Event.Kind.UPDATE;
+    return Event.change(group, item, kind, newValue, seq, timestamp);
   }
 
   /**
@@ -88,7 +87,7 @@ public record Change(
    * @return a new event, built on every call
    * @throws IllegalStateException when the change did not commit
    */
-  public StreamEvent event(Notice notice) {
+  public Event event(Notice notice) {
     if (!committed()) {
       throw new IllegalStateException("not a committed change: " + this);
     }

@@ -1,6 +1,5 @@
 package dev.rivulet.spi;
 
-import dev.rivulet.StreamEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ public final class EventHistory {
   private final int maxEvents;
   private final long maxAgeMillis;
   private final LongSupplier clock;
-  private final ArrayDeque<StreamEvent> events = new ArrayDeque<>();
+  private final ArrayDeque<Event> events = new ArrayDeque<>();
 
   /**
    * How much history to keep; {@code maxEvents = 0} keeps none. Events older than {@code maxAge}
@@ -80,11 +79,11 @@ public final class EventHistory {
    *
    * @param event the event just committed; never null
    */
-  public synchronized void record(StreamEvent event) {
+  public synchronized void record(Event event) {
     if (maxEvents == 0) {
       return;
     }
-    StreamEvent last = events.peekLast();
+    Event last = events.peekLast();
     if (last != null && event.seq() != last.seq() + 1) {
       events.clear(); // never keep a history with a hole in it
     }
@@ -105,7 +104,7 @@ public final class EventHistory {
    * @return the events in {@code seq} order (an empty list when {@code since == currentSeq}), or
    *     empty when some of them are no longer held
    */
-  public synchronized Optional<List<StreamEvent>> since(long since, long currentSeq) {
+  public synchronized Optional<List<Event>> since(long since, long currentSeq) {
     if (since > currentSeq || since < 0) {
       return Optional.empty();
     }
@@ -113,13 +112,13 @@ public final class EventHistory {
       return Optional.of(List.of());
     }
     expire();
-    StreamEvent first = events.peekFirst();
-    StreamEvent last = events.peekLast();
+    Event first = events.peekFirst();
+    Event last = events.peekLast();
     if (first == null || first.seq() > since + 1 || last.seq() < currentSeq) {
       return Optional.empty();
     }
-    List<StreamEvent> result = new ArrayList<>();
-    for (StreamEvent event : events) {
+    List<Event> result = new ArrayList<>();
+    for (Event event : events) {
       if (event.seq() > since && event.seq() <= currentSeq) {
         result.add(event);
       }
@@ -129,7 +128,7 @@ public final class EventHistory {
 
   private void expire() {
     long oldest = clock.getAsLong() - maxAgeMillis;
-    Iterator<StreamEvent> it = events.iterator();
+    Iterator<Event> it = events.iterator();
     while (it.hasNext() && it.next().timestamp() < oldest) {
       it.remove();
     }

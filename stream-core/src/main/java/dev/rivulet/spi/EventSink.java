@@ -1,7 +1,5 @@
 package dev.rivulet.spi;
 
-import dev.rivulet.StreamEvent;
-
 /**
  * Where a {@link StorageAdapter} reports to the engine; given once by {@link StorageAdapter#start}.
  * The engine's methods only queue work and count: they never block and never call back into the
@@ -18,7 +16,7 @@ public interface EventSink {
    * @param event the committed change's event, as built by {@link Change#event()} or {@link
    *     Change#event(Notice)}; never null
    */
-  void committed(StreamEvent event);
+  void committed(Event event);
 
   /**
    * An event for this instance's subscribers of a group the engine {@linkplain
@@ -30,7 +28,7 @@ public interface EventSink {
    *
    * @param event the event to deliver; never null
    */
-  void event(StreamEvent event);
+  void event(Event event);
 
   /**
    * Events of this group may have been lost (for example after a reconnect): the engine brings

@@ -1,14 +1,9 @@
 package dev.rivulet.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.StreamEvent;
-import dev.rivulet.internal.store.GroupTable;
-import dev.rivulet.internal.store.TableStore;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.function.LongSupplier;
 
 /**
  * Where items live. Implementations are thread-safe; every write is atomic and linearizable per
@@ -17,7 +12,7 @@ import java.util.function.LongSupplier;
  *
  * <p>One-way: the engine calls the adapter; the adapter reports to the {@link EventSink} it was
  * given by {@link #start} and never waits for the engine. At each commit, in {@code seq} order per
- * group, the adapter builds the change's {@link StreamEvent} ({@link Change#event()}, {@link
+ * group, the adapter builds the change's {@link Event} ({@link Change#event()}, {@link
  * Change#event(Notice)}), keeps it in its own history for {@link #eventsSince}, reports it with
  * {@link EventSink#committed} and delivers it to the subscribers of every instance through its own
  * transport, which ends in {@link EventSink#event} on each instance that {@linkplain #subscribe
@@ -163,7 +158,7 @@ public interface StorageAdapter extends AutoCloseable {
    * @param since the last {@code seq} the subscriber saw
    * @return the events in {@code seq} order, or empty when some are no longer held
    */
-  default Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+  default Optional<List<Event>> eventsSince(GroupKey group, long since) {
     return Optional.empty();
   }
 
@@ -183,42 +178,6 @@ public interface StorageAdapter extends AutoCloseable {
    * @param group the group without local subscribers
    */
   default void unsubscribe(GroupKey group) {}
-
-  /**
-   * A store that keeps everything in this JVM (the default of {@code StreamEngine}), stamping with
-   * {@link System#currentTimeMillis()} and keeping {@link EventHistory.Limits#defaults()}.
-   *
-   * @return a new, empty in-memory store
-   */
-  static StorageAdapter inMemory() {
-    return inMemory(System::currentTimeMillis, EventHistory.Limits.defaults());
-  }
-
-  /**
-   * An in-memory store whose timestamps come from {@code clock} (epoch milliseconds), keeping
-   * {@link EventHistory.Limits#defaults()}.
-   *
-   * @param clock now in epoch milliseconds; never null
-   * @return a new, empty in-memory store
-   * @throws NullPointerException when {@code clock} is null
-   */
-  static StorageAdapter inMemory(LongSupplier clock) {
-    return inMemory(clock, EventHistory.Limits.defaults());
-  }
-
-  /**
-   * An in-memory store with its clock and the per-group event history kept for resuming.
-   *
-   * @param clock now in epoch milliseconds; never null
-   * @param history how many recent events per group {@link #eventsSince} can replay; never null
-   * @return a new, empty in-memory store
-   * @throws NullPointerException when {@code clock} or {@code history} is null
-   */
-  static StorageAdapter inMemory(LongSupplier clock, EventHistory.Limits history) {
-    return new TableStore(
-        new GroupTable(
-            Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(history, "history")));
-  }
 
   /** Flushes and releases everything; idempotent. */
   @Override

@@ -1,8 +1,8 @@
 package dev.rivulet.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.StreamEvent;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
@@ -81,7 +81,7 @@ public abstract class ForwardingStorageAdapter implements StorageAdapter {
   }
 
   @Override
-  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+  public Optional<List<Event>> eventsSince(GroupKey group, long since) {
     return delegate.eventsSince(group, since);
   }
 

@@ -1,6 +1,6 @@
 package dev.rivulet.testkit;
 
-import dev.rivulet.StreamEvent;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import java.util.ArrayList;
@@ -14,19 +14,19 @@ import java.util.function.Consumer;
  * themselves (overlaps, order).
  */
 public final class RecordingSink implements EventSink {
-  public final List<StreamEvent> committed = Collections.synchronizedList(new ArrayList<>());
-  public final List<StreamEvent> delivered = Collections.synchronizedList(new ArrayList<>());
+  public final List<Event> committed = Collections.synchronizedList(new ArrayList<>());
+  public final List<Event> delivered = Collections.synchronizedList(new ArrayList<>());
   public final List<GroupKey> lost = Collections.synchronizedList(new ArrayList<>());
-  public volatile Consumer<StreamEvent> onCommit = e -> {};
+  public volatile Consumer<Event> onCommit = e -> {};
 
   @Override
-  public void committed(StreamEvent event) {
+  public void committed(Event event) {
     onCommit.accept(event);
     committed.add(event);
   }
 
   @Override
-  public void event(StreamEvent event) {
+  public void event(Event event) {
     delivered.add(event);
   }
 
@@ -38,14 +38,14 @@ public final class RecordingSink implements EventSink {
   /** The seqs of the committed reports, in order. */
   public List<Long> committedSeqs() {
     synchronized (committed) {
-      return committed.stream().map(StreamEvent::seq).toList();
+      return committed.stream().map(Event::seq).toList();
     }
   }
 
   /** The seqs of the events delivered for {@code group}, in order. */
   public List<Long> deliveredSeqs(GroupKey group) {
     synchronized (delivered) {
-      return delivered.stream().filter(e -> e.group().equals(group)).map(StreamEvent::seq).toList();
+      return delivered.stream().filter(e -> e.group().equals(group)).map(Event::seq).toList();
     }
   }
 }

@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.StreamEngine;
-import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
 import dev.rivulet.UpdateOp;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Notice;
@@ -50,8 +50,7 @@ public abstract class StorageAdapterContract {
   protected final RecordingSink sink = new RecordingSink();
 
   /** What the kit's sends announce. */
-  protected static final Notice PING =
-      new Notice(StreamEvent.Kind.EVENT, "ping", IntNode.valueOf(1));
+  protected static final Notice PING = new Notice(Event.Kind.EVENT, "ping", IntNode.valueOf(1));
 
   protected StorageAdapter adapter;
 
@@ -143,8 +142,8 @@ public abstract class StorageAdapterContract {
     Change change = adapter.delete(g, "i");
     assertThat(change.oldValue()).isEqualTo(json("{\"x\":[1]}"));
     assertThat(change.newValue()).isNull();
-    StreamEvent reported = sink.committed.get(sink.committed.size() - 1);
-    assertThat(reported.kind()).isEqualTo(StreamEvent.Kind.DELETE);
+    Event reported = sink.committed.get(sink.committed.size() - 1);
+    assertThat(reported.kind()).isEqualTo(Event.Kind.DELETE);
     assertThat(reported.data()).isEqualTo(json("{\"x\":[1]}"));
     assertThat(reported.seq()).isEqualTo(change.seq());
     assertThat(adapter.get(g, "i")).isNull();
@@ -160,8 +159,8 @@ public abstract class StorageAdapterContract {
     Change send = adapter.send(g, "i", PING);
     assertThat(sink.committedSeqs()).containsExactly(set.seq(), update.seq(), send.seq());
     assertThat(sink.committed)
-        .extracting(StreamEvent::kind)
-        .containsExactly(StreamEvent.Kind.CREATE, StreamEvent.Kind.UPDATE, StreamEvent.Kind.EVENT);
+        .extracting(Event::kind)
+        .containsExactly(Event.Kind.CREATE, Event.Kind.UPDATE, Event.Kind.EVENT);
     assertThat(sink.committed.get(1).data()).isEqualTo(IntNode.valueOf(2));
     assertThat(sink.committed.get(2).eventType()).isEqualTo("ping");
     assertThat(sink.committed.get(2).itemId()).isEqualTo("i");
@@ -453,17 +452,14 @@ public abstract class StorageAdapterContract {
     }
     long current = adapter.snapshot(g).seq();
     for (long since : new long[] {0, 3, current - 1, current}) {
-      Optional<List<StreamEvent>> replay = adapter.eventsSince(g, since);
+      Optional<List<Event>> replay = adapter.eventsSince(g, since);
       replay.ifPresent(
           events -> {
             List<Long> expected = new ArrayList<>();
             for (long s = since + 1; s <= current; s++) {
               expected.add(s);
             }
-            assertThat(events)
-                .extracting(StreamEvent::seq)
-                .as("since %d", since)
-                .isEqualTo(expected);
+            assertThat(events).extracting(Event::seq).as("since %d", since).isEqualTo(expected);
           });
     }
     assertThat(adapter.eventsSince(g, current + 5)).as("a seq from the future").isEmpty();
@@ -486,19 +482,19 @@ public abstract class StorageAdapterContract {
               () -> {
                 assertThat(sink.deliveredSeqs(g)).isEqualTo(seqs);
               });
-      Optional<List<StreamEvent>> history = adapter.eventsSince(g, seqs.get(0) - 1);
+      Optional<List<Event>> history = adapter.eventsSince(g, seqs.get(0) - 1);
       history.ifPresent(
           events ->
               assertThat(events)
-                  .extracting(StreamEvent::seq, StreamEvent::kind)
+                  .extracting(Event::seq, Event::kind)
                   .containsExactly(
-                      org.assertj.core.groups.Tuple.tuple(seqs.get(0), StreamEvent.Kind.CREATE),
-                      org.assertj.core.groups.Tuple.tuple(seqs.get(1), StreamEvent.Kind.CREATE),
-                      org.assertj.core.groups.Tuple.tuple(seqs.get(2), StreamEvent.Kind.UPDATE),
-                      org.assertj.core.groups.Tuple.tuple(seqs.get(3), StreamEvent.Kind.UPDATE),
-                      org.assertj.core.groups.Tuple.tuple(seqs.get(4), StreamEvent.Kind.UPDATE),
-                      org.assertj.core.groups.Tuple.tuple(seqs.get(5), StreamEvent.Kind.EVENT),
-                      org.assertj.core.groups.Tuple.tuple(seqs.get(6), StreamEvent.Kind.DELETE)));
+                      org.assertj.core.groups.Tuple.tuple(seqs.get(0), Event.Kind.CREATE),
+                      org.assertj.core.groups.Tuple.tuple(seqs.get(1), Event.Kind.CREATE),
+                      org.assertj.core.groups.Tuple.tuple(seqs.get(2), Event.Kind.UPDATE),
+                      org.assertj.core.groups.Tuple.tuple(seqs.get(3), Event.Kind.UPDATE),
+                      org.assertj.core.groups.Tuple.tuple(seqs.get(4), Event.Kind.UPDATE),
+                      org.assertj.core.groups.Tuple.tuple(seqs.get(5), Event.Kind.EVENT),
+                      org.assertj.core.groups.Tuple.tuple(seqs.get(6), Event.Kind.DELETE)));
     } finally {
       adapter.unsubscribe(g);
     }

@@ -62,20 +62,16 @@ final class JoinCheck {
               + ", expected a string");
     }
     String text = value.textValue();
-    try {
-      if (field.equals("subscriptionId")) {
-        if (text.isEmpty()) { // not a stored name: no length bound (a path join's id is its path)
-          return new StreamException(
+    if (field.equals("subscriptionId")) {
+      // not a stored name: no length bound (a path join's id is its path)
+      return text.isEmpty()
+          ? new StreamException(
               StreamException.INVALID_ARGUMENT,
-              "Invalid input for join: subscriptionId must not be empty");
-        }
-      } else {
-        NameCheck.name("join", field, text); // the engine's rules and wording
-      }
-      return null;
-    } catch (StreamException e) {
-      return e;
+              "Invalid input for join: subscriptionId must not be empty")
+          : null;
     }
+    String problem = NameCheck.problem("join", field, text); // the engine's rules and wording
+    return problem == null ? null : new StreamException(StreamException.INVALID_ARGUMENT, problem);
   }
 
   /** Whether an engine error is about the input (the caller's fault), not the store. */

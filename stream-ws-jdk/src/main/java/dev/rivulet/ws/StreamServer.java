@@ -120,6 +120,6 @@ public final class StreamServer {
           .fsync(KvAdapter.Fsync.valueOf(flags.fsync.toUpperCase(Locale.ROOT)))
           .build();
     }
-    return StorageAdapter.inMemory();
+    return KvAdapter.inMemory();
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.rivulet.StreamEngine;
+import dev.rivulet.kv.KvAdapter;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
-import dev.rivulet.spi.StorageAdapter;
 import dev.rivulet.testkit.ForwardingStorageAdapter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ class GroupJoinBesideItemSubscriptionTest {
     final CountDownLatch release = new CountDownLatch(1);
 
     HeldSnapshots() {
-      super(StorageAdapter.inMemory());
+      super(KvAdapter.inMemory());
     }
 
     @Override

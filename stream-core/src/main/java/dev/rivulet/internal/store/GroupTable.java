@@ -1,8 +1,8 @@
 package dev.rivulet.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.StreamEvent;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
@@ -141,7 +141,7 @@ public final class GroupTable {
   }
 
   /** See {@link StorageAdapter#eventsSince}. */
-  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+  public Optional<List<Event>> eventsSince(GroupKey group, long since) {
     Group g = find(group);
     if (g == null) {
       return since == 0 ? Optional.of(List.of()) : Optional.empty();
@@ -213,7 +213,7 @@ public final class GroupTable {
      * Commits {@code change} (from {@link #next}, already applied to the items): advances the
      * group's seq and timestamp and records its event in the history.
      */
-    void commit(Change change, StreamEvent event) {
+    void commit(Change change, Event event) {
       advance(change.seq(), change.timestamp());
       history.record(event);
     }

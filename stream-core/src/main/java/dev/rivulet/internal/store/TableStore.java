@@ -1,9 +1,9 @@
 package dev.rivulet.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.StreamEvent;
-import dev.rivulet.StreamException;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
+import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.function.LongSupplier;
 
 /**
  * The one write path of the in-process stores, over a {@link GroupTable}: the core's in-memory
@@ -44,6 +45,16 @@ public class TableStore implements StorageAdapter {
   }
 
   /**
+   * A store that keeps everything in this JVM (the engine's default store, {@code
+   * KvAdapter.inMemory()}), stamping with {@code clock} and keeping {@code history} per group.
+   *
+   * @throws NullPointerException when {@code clock} or {@code history} is null
+   */
+  public static TableStore inMemory(LongSupplier clock, EventHistory.Limits history) {
+    return new TableStore(new GroupTable(clock, history));
+  }
+
+  /**
    * Persists {@code change} before the table applies it; called with the group's monitor held, in
    * seq order per group. {@link Op#SET} changes carry the new value, {@link Op#DELETE} the removed
    * one, {@link Op#SEND} none. The default keeps nothing (the in-memory store).
@@ -52,6 +63,20 @@ public class TableStore implements StorageAdapter {
    *     STREAM_*_ERROR} and nothing changes
    */
   protected void append(Op op, Change change) throws IOException {}
+
+  /**
+   * The exception a failed write throws: {@code code} is the operation's {@code STREAM_*_ERROR}.
+   * This package knows no API type, so the default is an {@link IllegalStateException} with the
+   * message, which the engine wraps with {@code code} like any adapter failure; a store that is
+   * used on its own (kv) returns its {@code StreamException} here.
+   *
+   * @param code the operation's error code, e.g. {@code STREAM_SET_ERROR}
+   * @param message what went wrong
+   * @param cause the underlying failure, or null
+   */
+  protected RuntimeException failure(String code, String message, Throwable cause) {
+    return new IllegalStateException(message, cause);
+  }
 
   /** Names the journal in error messages. */
   protected String journalName() {
@@ -79,7 +104,7 @@ public class TableStore implements StorageAdapter {
       JsonNode old = g.get(item);
       JsonNode next = updater.apply(old);
       if (next == null) {
-        throw new StreamException(code, "the new value of item " + item + " is null");
+        throw failure(code, "the new value of item " + item + " is null", null);
       }
       Change change = g.next(item, old, next);
       persist(Op.SET, change, code);
@@ -120,13 +145,13 @@ public class TableStore implements StorageAdapter {
     try {
       append(op, change);
     } catch (IOException e) {
-      throw new StreamException(
+      throw failure(
           code, "could not persist the change to " + journalName() + ": " + e.getMessage(), e);
     }
   }
 
   /** Advances the group, records the event and reports it; caller holds the monitor. */
-  private Change commit(GroupTable.Group g, Change change, StreamEvent event) {
+  private Change commit(GroupTable.Group g, Change change, Event event) {
     g.commit(change, event);
     EventSink target = sink;
     if (target != null) {
@@ -167,7 +192,7 @@ public class TableStore implements StorageAdapter {
   }
 
   @Override
-  public final Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+  public final Optional<List<Event>> eventsSince(GroupKey group, long since) {
     return table.eventsSince(group, since);
   }
 

@@ -1,8 +1,6 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.UpdateOp;
-import dev.rivulet.UpdateOpError;
 import dev.rivulet.spi.ItemUpdater;
 import java.util.List;
 

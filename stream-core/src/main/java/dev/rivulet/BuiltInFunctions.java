@@ -1,11 +1,10 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.StreamException;
-import dev.rivulet.StreamFunction;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +79,7 @@ final class BuiltInFunctions {
           Inputs in = Inputs.of("stream::update", input);
           GroupKey group = group(in);
           String item = in.name("item_id");
-          List<dev.rivulet.UpdateOp> ops;
+          List<UpdateOp> ops;
           try {
             ops = UpdateOpCodec.decodeList(in.required("ops"));
           } catch (StreamException e) {

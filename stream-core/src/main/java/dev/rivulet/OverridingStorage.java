@@ -1,13 +1,10 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.SetResult;
-import dev.rivulet.StreamEvent;
-import dev.rivulet.StreamException;
-import dev.rivulet.StreamFunction;
-import dev.rivulet.UpdateResult;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
@@ -35,10 +32,13 @@ final class OverridingStorage implements StorageAdapter {
 
   private final StorageAdapter delegate;
   private final Overrides overrides;
+  private final ValueLimits limits;
 
-  OverridingStorage(StorageAdapter delegate, Overrides overrides) {
+  /** {@code limits} also bound the values override functions write, like every other write. */
+  OverridingStorage(StorageAdapter delegate, Overrides overrides, ValueLimits limits) {
     this.delegate = delegate;
     this.overrides = overrides;
+    this.limits = limits;
   }
 
   /** Whether {@code op} of {@code stream} is served by an override function. */
@@ -66,6 +66,7 @@ final class OverridingStorage implements StorageAdapter {
     StreamFunction override = overrides.find("set", group.stream());
     if (override != null) {
       SetResult result = overrides.set(override, group, item, value);
+      checkWritten("set", group, result.newValue());
       return commitOverride(group, item, result.oldValue(), result.newValue());
     }
     return call("STREAM_SET_ERROR", "set value", () -> delegate.set(group, item, value));
@@ -93,6 +94,7 @@ final class OverridingStorage implements StorageAdapter {
         throw new IllegalArgumentException("an overridden update takes the engine's UpdateRun");
       }
       UpdateResult result = overrides.update(override, group, item, run.ops());
+      checkWritten("update", group, result.newValue());
       run.overridden(result.errors());
       return commitOverride(group, item, result.oldValue(), result.newValue());
     }
@@ -153,7 +155,7 @@ final class OverridingStorage implements StorageAdapter {
   }
 
   @Override
-  public Optional<List<StreamEvent>> eventsSince(GroupKey group, long since) {
+  public Optional<List<Event>> eventsSince(GroupKey group, long since) {
     return delegate.eventsSince(group, since);
   }
 
@@ -178,10 +180,10 @@ final class OverridingStorage implements StorageAdapter {
    * thrown: the function's write happened.
    */
   private Change commitOverride(GroupKey group, String item, JsonNode oldValue, JsonNode newValue) {
-    StreamEvent.Kind kind =
+    Event.Kind kind =
         newValue == null
-            ? StreamEvent.Kind.DELETE
-            : oldValue == null ? StreamEvent.Kind.CREATE : StreamEvent.Kind.UPDATE;
+            ? Event.Kind.DELETE
+            : oldValue == null ? Event.Kind.CREATE : Event.Kind.UPDATE;
     Change committed;
     try {
       committed =
@@ -192,6 +194,16 @@ final class OverridingStorage implements StorageAdapter {
       committed = Change.nothing(group, item);
     }
     return new Change(group, item, oldValue, newValue, committed.seq(), committed.timestamp());
+  }
+
+  /**
+   * Refuses the value an override function wrote ({@code invalid_argument}, {@code
+   * value_too_large}) before its event is committed, so nothing is emitted.
+   */
+  private void checkWritten(String op, GroupKey group, JsonNode newValue) {
+    if (newValue != null) {
+      limits.check("the new value of stream::" + op + "(" + group.stream() + ")", newValue);
+    }
   }
 
   /** Calls the real adapter, wording its failure as {@code Failed to <verb>: <cause>}. */

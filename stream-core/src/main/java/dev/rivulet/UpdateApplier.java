@@ -1,4 +1,4 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.rivulet.UpdateOp;
-import dev.rivulet.UpdateOpError;
+import dev.rivulet.internal.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -23,7 +22,7 @@ import java.util.Set;
  * is then "owned" and later ops of the same call change it in place); untouched subtrees and op
  * values are shared, never changed.
  */
-public final class UpdateApplier {
+final class UpdateApplier {
   static final int MAX_VALUE_DEPTH = 16;
   static final int MAX_VALUE_KEYS = 1024;
 

@@ -1,8 +1,5 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
-import dev.rivulet.FunctionRegistry;
-import dev.rivulet.StreamException;
-import dev.rivulet.StreamFunction;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;

@@ -1,6 +1,7 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
  * The shared update-op vectors ({@code /update-ops.json} on the test classpath) as JUnit arguments,
  * reusable by any test that applies update ops (directly or through {@code stream::update}).
  */
-public final class UpdateVectorCases {
+final class UpdateVectorCases {
   private UpdateVectorCases() {}
 
   /**
@@ -22,7 +23,7 @@ public final class UpdateVectorCases {
    * null} when the item does not exist (a stored JSON null is a {@code NullNode}); {@code
    * expectedErrors} is an array of {@code {"op_index":i,"code":c}}.
    */
-  public static Stream<Arguments> cases() {
+  static Stream<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     for (JsonNode c : load().get("cases")) {
       cases.add(

@@ -1,9 +1,8 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.UpdateOpError;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UpdateApplierVectorsTest {
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.rivulet.internal.UpdateVectorCases#cases")
+  @MethodSource("dev.rivulet.UpdateVectorCases#cases")
   void vectorCase(
       String name,
       JsonNode initial,

@@ -1,11 +1,11 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 /**
  * The bounds of the engine's lanes (SPEC §9): how many events may wait for a group's subscribers,
  * and how many {@code stream} trigger invocations may wait on a group's trigger lane. All lanes of
  * one kind together hold at most {@link KeyedSerialExecutor#TOTAL_LANES} times the limit.
  */
-public record LaneLimits(int subscriberQueueLimit, int triggerQueueLimit) {
+record LaneLimits(int subscriberQueueLimit, int triggerQueueLimit) {
   public static final int DEFAULT_LIMIT = 10_000;
 
   public static final LaneLimits DEFAULTS = new LaneLimits(DEFAULT_LIMIT, DEFAULT_LIMIT);

@@ -1,22 +1,11 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.rivulet.EngineStats;
-import dev.rivulet.FunctionRegistry;
-import dev.rivulet.JoinRequest;
-import dev.rivulet.SetResult;
-import dev.rivulet.Snapshot;
-import dev.rivulet.StreamEvent;
-import dev.rivulet.StreamException;
-import dev.rivulet.StreamFunction;
-import dev.rivulet.StreamListener;
-import dev.rivulet.Subscription;
-import dev.rivulet.TriggerRegistry;
-import dev.rivulet.UpdateOp;
-import dev.rivulet.UpdateResult;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.Change;
+import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
@@ -40,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * function too, one path each: per-stream overrides are {@link OverridingStorage}), the counting
  * and trigger firing of committed events, and subscriptions.
  */
-public final class EngineCore implements AutoCloseable {
+final class EngineCore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
 
   private final OverridingStorage storage;
@@ -53,6 +42,7 @@ public final class EngineCore implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder writes = new LongAdder();
   private final LongAdder sends = new LongAdder();
+  private final EventViews views = new EventViews();
 
   /** Default of {@code maxItemBytes}: the serialized JSON of one item value, in bytes. */
   public static final int DEFAULT_MAX_ITEM_BYTES = ValueLimits.DEFAULT_MAX_ITEM_BYTES;
@@ -77,15 +67,15 @@ public final class EngineCore implements AutoCloseable {
     this.ownedExecutor = ownedExecutor;
     this.builtIns = BuiltInFunctions.of(this);
     this.functions = new FunctionTable(builtIns.keySet());
-    this.storage = new OverridingStorage(storage, new Overrides(functions));
+    this.storage = new OverridingStorage(storage, new Overrides(functions), limits);
     this.triggers = new TriggerTable(executor, lanes.triggerQueueLimit(), this::invoke);
     this.hub =
         new EventHub(
             executor,
             lanes.subscriberQueueLimit(),
             this.storage,
-            this::snapshot,
-            this.storage::eventsSince);
+            this::takeSnapshot,
+            (group, since) -> this.storage.eventsSince(group, since).map(this::views));
     this.storage.start(new Sink());
   }
 
@@ -187,7 +177,7 @@ public final class EngineCore implements AutoCloseable {
     JsonNode checked = data == null ? NullNode.getInstance() : data;
     limits.check("the data of stream::send", checked);
     JsonNode payload = checked.deepCopy();
-    storage.send(group, itemFilter, new Notice(StreamEvent.Kind.EVENT, type, payload));
+    storage.send(group, itemFilter, new Notice(Event.Kind.EVENT, type, payload));
   }
 
   public UpdateResult update(GroupKey group, String item, List<UpdateOp> ops) {
@@ -208,6 +198,12 @@ public final class EngineCore implements AutoCloseable {
 
   /** The current state of a group (item null) or an item, with its seq; overrides apply. */
   public Snapshot snapshot(GroupKey group, String itemId) {
+    checkOpen();
+    return takeSnapshot(group, itemId);
+  }
+
+  /** {@link #snapshot} for the hub, whose subscriptions are closed with the engine. */
+  private Snapshot takeSnapshot(GroupKey group, String itemId) {
     GroupSnapshot snap;
     try {
       snap = itemId == null ? storage.snapshot(group) : storage.snapshot(group, itemId);
@@ -225,14 +221,14 @@ public final class EngineCore implements AutoCloseable {
       ArrayNode array = Json.array();
       if (storage.overridden("list", group.stream())) {
         items.clear();
-        list(group).forEach(array::add);
+        storage.list(group).forEach(array::add);
       } else {
         items.values().forEach(array::add);
       }
       data = array;
     } else if (storage.overridden("get", group.stream())) {
       items.clear();
-      data = get(group, itemId);
+      data = storage.get(group, itemId);
     } else {
       data = items.get(itemId);
     }
@@ -285,8 +281,9 @@ public final class EngineCore implements AutoCloseable {
    */
   private final class Sink implements EventSink {
     @Override
-    public void committed(StreamEvent event) {
-      if (event.kind() == StreamEvent.Kind.EVENT) {
+    public void committed(Event committed) {
+      StreamEvent event = views.of(committed);
+      if (committed.kind() == Event.Kind.EVENT) {
         sends.increment();
       } else {
         writes.increment();
@@ -299,14 +296,18 @@ public final class EngineCore implements AutoCloseable {
     }
 
     @Override
-    public void event(StreamEvent event) {
-      hub.event(event);
+    public void event(Event event) {
+      hub.event(views.of(event));
     }
 
     @Override
     public void lost(GroupKey group) {
       hub.lost(group);
     }
+  }
+
+  private List<StreamEvent> views(List<Event> events) {
+    return events.stream().map(views::of).toList();
   }
 
   private void checkOpen() {

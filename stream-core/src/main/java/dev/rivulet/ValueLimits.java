@@ -1,7 +1,7 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.StreamException;
+import dev.rivulet.internal.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;

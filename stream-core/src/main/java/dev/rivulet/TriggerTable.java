@@ -1,13 +1,9 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.JoinRequest;
-import dev.rivulet.StreamEvent;
-import dev.rivulet.StreamException;
-import dev.rivulet.Trigger;
-import dev.rivulet.TriggerRegistry;
-import dev.rivulet.TriggerType;
+import dev.rivulet.internal.Json;
+import dev.rivulet.internal.NameCheck;
 import dev.rivulet.spi.GroupKey;
 import java.util.List;
 import java.util.Map;
@@ -138,9 +134,9 @@ final class TriggerTable implements TriggerRegistry {
       throw invalid(trigger, name + " must be a string, got " + Json.typeName(value));
     }
     String text = value.textValue();
-    int lone = Inputs.loneSurrogate(text);
+    int lone = NameCheck.loneSurrogate(text);
     if (lone >= 0) {
-      throw invalid(trigger, name + " " + Inputs.loneSurrogateDetail(text, lone));
+      throw invalid(trigger, name + " " + NameCheck.loneSurrogateDetail(text, lone));
     }
     return text.isEmpty() ? null : text;
   }

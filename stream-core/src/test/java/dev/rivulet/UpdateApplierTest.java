@@ -1,12 +1,11 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.UpdateOp;
-import dev.rivulet.UpdateOpError;
+import dev.rivulet.internal.Json;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import java.util.List;
 

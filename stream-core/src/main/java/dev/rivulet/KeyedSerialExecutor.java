@@ -1,4 +1,4 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

@@ -1,14 +1,10 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rivulet.StreamException;
-import java.nio.charset.StandardCharsets;
+import dev.rivulet.internal.NameCheck;
 
 /** Decoding of function inputs, with the reference's error codes and wording. */
 final class Inputs {
-  /** Longest stream, group or item name, in UTF-8 bytes. */
-  static final int MAX_NAME_BYTES = 512;
-
   private final String functionId;
   private final JsonNode input;
 
@@ -68,63 +64,17 @@ final class Inputs {
   }
 
   /**
-   * Checks a name: non-empty, at most 512 UTF-8 bytes and no lone UTF-16 surrogate (which UTF-8
-   * cannot hold: two such names would collide once stored).
+   * Checks a name ({@link NameCheck#problem}).
+   *
+   * @throws StreamException {@code invalid_argument} for a null, empty or oversized name or one
+   *     holding a lone UTF-16 surrogate
    */
   static String checkName(String functionId, String field, String value) {
-    if (value == null || value.isEmpty()) {
-      throw new StreamException(
-          StreamException.INVALID_ARGUMENT,
-          "Invalid input for " + functionId + ": " + field + " must not be empty");
-    }
-    int lone = loneSurrogate(value);
-    if (lone >= 0) {
-      throw new StreamException(
-          StreamException.INVALID_ARGUMENT,
-          "Invalid input for "
-              + functionId
-              + ": "
-              + field
-              + " "
-              + loneSurrogateDetail(value, lone));
-    }
-    if (value.length() * 3 > MAX_NAME_BYTES) {
-      int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > MAX_NAME_BYTES) {
-        throw new StreamException(
-            StreamException.INVALID_ARGUMENT,
-            "Invalid input for "
-                + functionId
-                + ": "
-                + field
-                + " is "
-                + bytes
-                + " UTF-8 bytes, the maximum is "
-                + MAX_NAME_BYTES);
-      }
+    String problem = NameCheck.problem(functionId, field, value);
+    if (problem != null) {
+      throw new StreamException(StreamException.INVALID_ARGUMENT, problem);
     }
     return value;
-  }
-
-  /** The index of the first UTF-16 surrogate of {@code s} that is not half of a pair, or -1. */
-  static int loneSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** {@code holds a lone UTF-16 surrogate U+D800 at index 3}. */
-  static String loneSurrogateDetail(String s, int index) {
-    return String.format(
-        "holds a lone UTF-16 surrogate U+%04X at index %d", (int) s.charAt(index), index);
   }
 
   static StreamException deserialization(String functionId, String detail) {

@@ -1,9 +1,5 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
-import dev.rivulet.Snapshot;
-import dev.rivulet.StreamEvent;
-import dev.rivulet.StreamListener;
-import dev.rivulet.Subscription;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;

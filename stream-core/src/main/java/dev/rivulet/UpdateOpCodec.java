@@ -1,11 +1,10 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.StreamException;
-import dev.rivulet.UpdateOp;
+import dev.rivulet.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +13,7 @@ import java.util.List;
  * message is a short serde-like detail; the engine adds the "Failed to deserialize input for …"
  * prefix.
  */
-public final class UpdateOpCodec {
+final class UpdateOpCodec {
   private static final String VARIANTS =
       "`set`, `merge`, `increment`, `decrement`, `append`, `remove`";
 

@@ -1,6 +1,4 @@
-package dev.rivulet.internal;
-
-import dev.rivulet.StreamException;
+package dev.rivulet;
 
 /** Wraps adapter failures in the reference's codes and wording. */
 final class Failures {

@@ -1,4 +1,4 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -10,14 +10,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.rivulet.Snapshot;
-import dev.rivulet.StreamEngine;
-import dev.rivulet.StreamEvent;
-import dev.rivulet.StreamException;
-import dev.rivulet.StreamListener;
-import dev.rivulet.Subscription;
-import dev.rivulet.Trigger;
-import dev.rivulet.TriggerType;
+import dev.rivulet.internal.Json;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -220,10 +213,10 @@ class ValueLimitsTest {
 
   @Test
   void loneSurrogatesInNamesAndTriggerConfigsAreRefused() {
-    assertThatThrownBy(() -> NameCheck.name("f", "item_id", "\ud800"))
+    assertThatThrownBy(() -> Inputs.checkName("f", "item_id", "\ud800"))
         .satisfies(e -> assertThat(code(e)).isEqualTo(StreamException.INVALID_ARGUMENT))
         .hasMessageContaining("surrogate");
-    assertThat(NameCheck.name("f", "item_id", "\ud83d\ude00")).isEqualTo("\ud83d\ude00");
+    assertThat(Inputs.checkName("f", "item_id", "\ud83d\ude00")).isEqualTo("\ud83d\ude00");
     for (String field : List.of("stream_name", "group_id", "item_id")) {
       ObjectNode config = Json.object().put("stream_name", "s");
       config.put(field, "x\udfff");

@@ -1,14 +1,9 @@
-package dev.rivulet.internal;
+package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rivulet.SetResult;
-import dev.rivulet.StreamException;
-import dev.rivulet.StreamFunction;
-import dev.rivulet.UpdateOp;
-import dev.rivulet.UpdateOpError;
-import dev.rivulet.UpdateResult;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.GroupKey;
 import java.util.ArrayList;
 import java.util.List;
