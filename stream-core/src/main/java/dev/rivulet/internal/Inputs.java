@@ -42,6 +42,12 @@ final class Inputs {
 
   /** An optional name field: absent or null → null. */
   String optionalName(String field) {
+    String value = optionalString(field);
+    return value == null ? null : checkName(functionId, field, value);
+  }
+
+  /** An optional string field: absent or null → null. */
+  String optionalString(String field) {
     JsonNode value = input.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -49,7 +55,31 @@ final class Inputs {
     if (!value.isTextual()) {
       throw typeError(field, value, "a string");
     }
-    return checkName(functionId, field, value.textValue());
+    return value.textValue();
+  }
+
+  /** An optional integer field in signed 64-bit range: absent or null → null. */
+  Long optionalLong(String field) {
+    JsonNode value = input.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw typeError(field, value, "i64");
+    }
+    return value.longValue();
+  }
+
+  /** An optional key field: absent or null → null, else the name rules with {@code maxBytes}. */
+  String optionalKey(String field, int maxBytes) {
+    String value = optionalString(field);
+    return value == null ? null : checkName(functionId, field, value, maxBytes);
+  }
+
+  /** {@code invalid_argument}: {@code Invalid input for <function_id>: <detail>}. */
+  StreamException invalid(String detail) {
+    return new StreamException(
+        StreamException.INVALID_ARGUMENT, "Invalid input for " + functionId + ": " + detail);
   }
 
   /** A required field of any JSON type (null allowed). */
@@ -72,6 +102,11 @@ final class Inputs {
    * cannot hold: two such names would collide once stored).
    */
   static String checkName(String functionId, String field, String value) {
+    return checkName(functionId, field, value, MAX_NAME_BYTES);
+  }
+
+  /** {@link #checkName(String, String, String)} with another bound in UTF-8 bytes. */
+  static String checkName(String functionId, String field, String value, int maxBytes) {
     if (value == null || value.isEmpty()) {
       throw new StreamException(
           StreamException.INVALID_ARGUMENT,
@@ -88,9 +123,9 @@ final class Inputs {
               + " "
               + loneSurrogateDetail(value, lone));
     }
-    if (value.length() * 3 > MAX_NAME_BYTES) {
+    if (value.length() * 3 > maxBytes) {
       int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > MAX_NAME_BYTES) {
+      if (bytes > maxBytes) {
         throw new StreamException(
             StreamException.INVALID_ARGUMENT,
             "Invalid input for "
@@ -100,7 +135,7 @@ final class Inputs {
                 + " is "
                 + bytes
                 + " UTF-8 bytes, the maximum is "
-                + MAX_NAME_BYTES);
+                + maxBytes);
       }
     }
     return value;

@@ -11,4 +11,14 @@ public final class NameCheck {
   public static String name(String functionId, String field, String value) {
     return Inputs.checkName(functionId, field, value);
   }
+
+  /**
+   * Checks an idempotency key: the name rules with a bound of {@code maxBytes} UTF-8 bytes.
+   *
+   * @throws dev.rivulet.StreamException {@code invalid_argument} for a null, empty or oversized key
+   *     or one holding a lone UTF-16 surrogate
+   */
+  public static String key(String functionId, String field, String value, int maxBytes) {
+    return Inputs.checkName(functionId, field, value, maxBytes);
+  }
 }

@@ -6,8 +6,10 @@ import dev.rivulet.spi.Change;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +55,26 @@ public abstract class ForwardingStorageAdapter implements StorageAdapter {
   @Override
   public Change send(GroupKey group, String item, Notice notice) {
     return delegate.send(group, item, notice);
+  }
+
+  @Override
+  public Receipt set(GroupKey group, String item, JsonNode value, Guard guard) {
+    return delegate.set(group, item, value, guard);
+  }
+
+  @Override
+  public Receipt delete(GroupKey group, String item, Guard guard) {
+    return delegate.delete(group, item, guard);
+  }
+
+  @Override
+  public Receipt update(GroupKey group, String item, ItemUpdater updater, Guard guard) {
+    return delegate.update(group, item, updater, guard);
+  }
+
+  @Override
+  public Receipt send(GroupKey group, String item, Notice notice, Guard guard) {
+    return delegate.send(group, item, notice, guard);
   }
 
   @Override
