@@ -33,7 +33,7 @@ public record DeleteResult(JsonNode oldValue, long version) {
   public ObjectNode toJson() {
     ObjectNode node = Json.object();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);
-    node.put("version", version);
+    node.set("version", Json.integer(version));
     return node;
   }
 }

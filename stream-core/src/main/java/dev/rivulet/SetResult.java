@@ -36,7 +36,7 @@ public record SetResult(JsonNode oldValue, JsonNode newValue, long version) {
     ObjectNode node = Json.object();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);
     node.set("new_value", newValue);
-    node.put("version", version);
+    node.set("version", Json.integer(version));
     return node;
   }
 }

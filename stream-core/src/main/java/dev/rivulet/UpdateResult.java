@@ -54,7 +54,7 @@ public record UpdateResult(
     ObjectNode node = Json.object();
     node.set("old_value", oldValue == null ? NullNode.getInstance() : oldValue);
     node.set("new_value", newValue);
-    node.put("version", version);
+    node.set("version", Json.integer(version));
     if (!errors.isEmpty()) {
       ArrayNode array = node.putArray("errors");
       errors.forEach(e -> array.add(e.toJson()));
