@@ -22,7 +22,7 @@ final class BuiltInFunctions {
           Inputs in = Inputs.of("stream::set", input);
           GroupKey group = group(in);
           String item = in.name("item_id");
-          return core.set(group, item, in.required("data")).toJson();
+          return core.set(group, item, in.required("data"), options(in, true)).toJson();
         });
     map.put(
         "stream::get",
@@ -36,10 +36,8 @@ final class BuiltInFunctions {
         input -> {
           Inputs in = Inputs.of("stream::delete", input);
           GroupKey group = group(in);
-          JsonNode old = core.delete(group, in.name("item_id"));
-          ObjectNode result = Json.object();
-          result.set("old_value", old == null ? NullNode.getInstance() : old);
-          return result;
+          String item = in.name("item_id");
+          return core.delete(group, item, options(in, true)).toJson();
         });
     map.put(
         "stream::list",
@@ -70,7 +68,7 @@ final class BuiltInFunctions {
           GroupKey group = group(in);
           String type = in.string("type");
           JsonNode data = in.required("data");
-          core.send(group, in.optionalName("id"), type, data);
+          core.send(group, in.optionalName("id"), type, data, options(in, false));
           return NullNode.getInstance();
         });
     map.put(
@@ -87,9 +85,26 @@ final class BuiltInFunctions {
                 ? Inputs.deserialization("stream::update", e.getMessage())
                 : e;
           }
-          return core.update(group, item, ops).toJson();
+          return core.update(group, item, ops, options(in, true)).toJson();
         });
     return map;
+  }
+
+  /**
+   * {@code if_version} (set, update, delete) and {@code idempotency_key} (those and send), both
+   * optional; {@code if_version} is ignored by send like any unknown field.
+   */
+  private static WriteOptions options(Inputs in, boolean versioned) {
+    WriteOptions options = WriteOptions.none();
+    Long version = versioned ? in.optionalLong("if_version") : null;
+    if (version != null) {
+      if (version < 0) {
+        throw in.invalid("if_version must be at least 0, got " + version);
+      }
+      options = options.withIfVersion(version);
+    }
+    String key = in.optionalKey("idempotency_key", WriteOptions.MAX_IDEMPOTENCY_KEY_BYTES);
+    return key == null ? options : options.withIdempotencyKey(key);
   }
 
   private static GroupKey group(Inputs in) {

@@ -9,7 +9,9 @@ import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,6 +41,7 @@ final class EngineCore implements AutoCloseable {
   private final EventHub hub;
   private final Map<String, StreamFunction> builtIns;
   private final ValueLimits limits;
+  private final long idempotencyWindowMillis;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder writes = new LongAdder();
   private final LongAdder sends = new LongAdder();
@@ -55,6 +58,7 @@ final class EngineCore implements AutoCloseable {
    * @param lanes the bounds of the trigger and subscriber lanes
    * @param maxItemBytes bound of an item value's serialized JSON (and of a send's data), ≥ 1
    * @param maxValueDepth bound of a value's nesting, 1..{@link #MAX_VALUE_DEPTH}
+   * @param idempotencyWindowMillis how long a write's idempotency key is remembered, ≥ 1
    */
   public EngineCore(
       StorageAdapter storage,
@@ -62,8 +66,10 @@ final class EngineCore implements AutoCloseable {
       ExecutorService ownedExecutor,
       LaneLimits lanes,
       int maxItemBytes,
-      int maxValueDepth) {
+      int maxValueDepth,
+      long idempotencyWindowMillis) {
     this.limits = new ValueLimits(maxItemBytes, maxValueDepth);
+    this.idempotencyWindowMillis = idempotencyWindowMillis;
     this.ownedExecutor = ownedExecutor;
     this.builtIns = BuiltInFunctions.of(this);
     this.functions = new FunctionTable(builtIns.keySet());
@@ -112,12 +118,17 @@ final class EngineCore implements AutoCloseable {
 
   /** Stores a copy of {@code data} (null = JSON null) once it passed the value limits. */
   public SetResult set(GroupKey group, String item, JsonNode data) {
+    return set(group, item, data, WriteOptions.none());
+  }
+
+  /** {@link #set(GroupKey, String, JsonNode)} under {@code options}, checked by the store. */
+  public SetResult set(GroupKey group, String item, JsonNode data, WriteOptions options) {
     checkOpen();
     JsonNode value = data == null ? NullNode.getInstance() : data;
     limits.check("the data of stream::set", value);
     value = value.deepCopy(); // the caller keeps its tree; the store gets its own
-    Change change = storage.set(group, item, value);
-    return new SetResult(change.oldValue(), change.newValue());
+    Change change = storage.set(group, item, value, guard(options)).change();
+    return new SetResult(change.oldValue(), change.newValue(), change.seq());
   }
 
   public JsonNode get(GroupKey group, String item) {
@@ -127,8 +138,14 @@ final class EngineCore implements AutoCloseable {
 
   /** Deletes an item; returns the removed value or Java null when there was none. */
   public JsonNode delete(GroupKey group, String item) {
+    return delete(group, item, WriteOptions.none()).oldValue();
+  }
+
+  /** Deletes an item under {@code options}; version 0 when nothing was deleted. */
+  public DeleteResult delete(GroupKey group, String item, WriteOptions options) {
     checkOpen();
-    return storage.delete(group, item).oldValue();
+    Change change = storage.delete(group, item, guard(options)).change();
+    return new DeleteResult(change.oldValue(), change.seq());
   }
 
   public List<JsonNode> list(GroupKey group) {
@@ -173,19 +190,53 @@ final class EngineCore implements AutoCloseable {
 
   /** Emits a copy of {@code data} to the group's subscribers and {@code stream} triggers. */
   public void send(GroupKey group, String itemFilter, String type, JsonNode data) {
+    send(group, itemFilter, type, data, WriteOptions.none());
+  }
+
+  /**
+   * A send under {@code options}: only the idempotency key applies ({@code if_version} →
+   * invalid_argument).
+   */
+  public void send(
+      GroupKey group, String itemFilter, String type, JsonNode data, WriteOptions options) {
     checkOpen();
+    if (options.expectedVersion().isPresent()) {
+      throw new StreamException(
+          StreamException.INVALID_ARGUMENT, "if_version does not apply to stream::send");
+    }
     JsonNode checked = data == null ? NullNode.getInstance() : data;
     limits.check("the data of stream::send", checked);
     JsonNode payload = checked.deepCopy();
-    storage.send(group, itemFilter, new Notice(Event.Kind.EVENT, type, payload));
+    storage.send(group, itemFilter, new Notice(Event.Kind.EVENT, type, payload), guard(options));
   }
 
   public UpdateResult update(GroupKey group, String item, List<UpdateOp> ops) {
+    return update(group, item, ops, WriteOptions.none());
+  }
+
+  /** An update under {@code options}; a repeated key answers with the first call's errors. */
+  public UpdateResult update(
+      GroupKey group, String item, List<UpdateOp> ops, WriteOptions options) {
     checkOpen();
     List<UpdateOp> copy = List.copyOf(ops);
     UpdateRun run = new UpdateRun(copy, limits);
-    Change change = storage.update(group, item, run);
-    return new UpdateResult(change.oldValue(), change.newValue(), run.errors());
+    Receipt receipt = storage.update(group, item, run, guard(options));
+    Change change = receipt.change();
+    List<UpdateOpError> errors =
+        receipt.replayed() ? UpdateRun.errorsOf(receipt.note()) : run.errors();
+    return new UpdateResult(change.oldValue(), change.newValue(), errors, change.seq());
+  }
+
+  /** The store's guard of a write with {@code options}, the key remembered for the window. */
+  private Guard guard(WriteOptions options) {
+    if (options.equals(WriteOptions.none())) {
+      return Guard.NONE;
+    }
+    String key = options.key().orElse(null);
+    return new Guard(
+        options.expectedVersion().orElse(Guard.ANY_VERSION),
+        key,
+        key == null ? 0 : idempotencyWindowMillis);
   }
 
   // ---- subscriptions, join and leave ----

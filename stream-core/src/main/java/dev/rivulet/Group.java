@@ -139,6 +139,24 @@ public final class Group {
   }
 
   /**
+   * {@link #send(String, Object)} with an idempotency key ({@link WriteOptions#idempotencyKey}): a
+   * repeat of the key on this group within the engine's window sends nothing.
+   *
+   * @param type the custom event type; not null
+   * @param data the event data, as for {@link #send(String, Object)}
+   * @param options the idempotency key; a version condition is refused ({@code invalid_argument})
+   * @throws StreamException as {@link #send(String, Object)}
+   */
+  public void send(String type, Object data, WriteOptions options) {
+    core.send(
+        key,
+        null,
+        Objects.requireNonNull(type, "type"),
+        values.toJson(data),
+        Objects.requireNonNull(options, "options"));
+  }
+
+  /**
    * Subscribes to the whole group: a snapshot, then every later event in {@code seq} order with no
    * gap and no duplicate. See {@link StreamListener} for threads. The snapshot is taken before this
    * method returns and is delivered, like the events, on the engine's executor.

@@ -38,6 +38,12 @@ final class Inputs {
 
   /** An optional name field: absent or null → null. */
   String optionalName(String field) {
+    String value = optionalString(field);
+    return value == null ? null : checkName(functionId, field, value);
+  }
+
+  /** An optional string field: absent or null → null. */
+  String optionalString(String field) {
     JsonNode value = input.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -45,7 +51,31 @@ final class Inputs {
     if (!value.isTextual()) {
       throw typeError(field, value, "a string");
     }
-    return checkName(functionId, field, value.textValue());
+    return value.textValue();
+  }
+
+  /** An optional integer field in signed 64-bit range: absent or null → null. */
+  Long optionalLong(String field) {
+    JsonNode value = input.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw typeError(field, value, "i64");
+    }
+    return value.longValue();
+  }
+
+  /** An optional key field: absent or null → null, else the name rules with {@code maxBytes}. */
+  String optionalKey(String field, int maxBytes) {
+    String value = optionalString(field);
+    return value == null ? null : checkName(functionId, field, value, maxBytes);
+  }
+
+  /** {@code invalid_argument}: {@code Invalid input for <function_id>: <detail>}. */
+  StreamException invalid(String detail) {
+    return new StreamException(
+        StreamException.INVALID_ARGUMENT, "Invalid input for " + functionId + ": " + detail);
   }
 
   /** A required field of any JSON type (null allowed). */
@@ -70,7 +100,12 @@ final class Inputs {
    *     holding a lone UTF-16 surrogate
    */
   static String checkName(String functionId, String field, String value) {
-    String problem = NameCheck.problem(functionId, field, value);
+    return checkName(functionId, field, value, NameCheck.MAX_NAME_BYTES);
+  }
+
+  /** {@link #checkName(String, String, String)} with another bound in UTF-8 bytes. */
+  static String checkName(String functionId, String field, String value, int maxBytes) {
+    String problem = NameCheck.problem(functionId, field, value, maxBytes);
     if (problem != null) {
       throw new StreamException(StreamException.INVALID_ARGUMENT, problem);
     }

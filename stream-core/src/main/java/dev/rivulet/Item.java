@@ -62,6 +62,23 @@ public final class Item {
   }
 
   /**
+   * {@code stream::set} under {@code options}: with {@link WriteOptions#ifVersion}, only when the
+   * item is at that version (0 = does not exist), else {@code precondition_failed} and nothing is
+   * written or emitted; with {@link WriteOptions#idempotencyKey}, a repeat of the key on this group
+   * within the engine's window returns the first call's result and writes nothing.
+   *
+   * @param value the new value, as for {@link #set(Object)}
+   * @param options the version condition and idempotency key; not null
+   * @return as {@link #set(Object)}; {@link SetResult#version()} is the item's new version
+   * @throws StreamException {@code precondition_failed} when the version condition fails; as {@link
+   *     #set(Object)} otherwise
+   */
+  public SetResult set(Object value, WriteOptions options) {
+    return core.set(
+        group.key(), id, values.toJson(value), Objects.requireNonNull(options, "options"));
+  }
+
+  /**
    * {@link #set} as a future. Today it completes before returning; later versions pipeline durable
    * writes so that one thread can keep many in flight. Failures complete it exceptionally with a
    * {@link StreamException}.
@@ -129,6 +146,21 @@ public final class Item {
   }
 
   /**
+   * {@code stream::update} under {@code options} (see {@link #set(Object, WriteOptions)}): the
+   * version condition is checked against the stored item before the ops run; a repeated idempotency
+   * key returns the first call's result, errors included.
+   *
+   * @param options the version condition and idempotency key; not null
+   * @param ops the operations, applied in order; not null
+   * @return as {@link #update(UpdateOp...)}; {@link UpdateResult#version()} is the new version
+   * @throws StreamException {@code precondition_failed} when the version condition fails; as {@link
+   *     #update(UpdateOp...)} otherwise
+   */
+  public UpdateResult update(WriteOptions options, UpdateOp... ops) {
+    return core.update(group.key(), id, List.of(ops), Objects.requireNonNull(options, "options"));
+  }
+
+  /**
    * {@link #update(UpdateOp...)} as a future; see {@link #setAsync} for how it completes.
    *
    * @param ops the operations, applied in order
@@ -149,6 +181,20 @@ public final class Item {
    */
   public JsonNode delete() {
     return core.delete(group.key(), id);
+  }
+
+  /**
+   * {@code stream::delete} under {@code options} (see {@link #set(Object, WriteOptions)}), with the
+   * version of the delete.
+   *
+   * @param options the version condition and idempotency key; not null
+   * @return the removed value (Java null when there was none) and the delete's {@code seq} (0 when
+   *     nothing was deleted)
+   * @throws StreamException {@code precondition_failed} when the version condition fails; as {@link
+   *     #delete()} otherwise
+   */
+  public DeleteResult delete(WriteOptions options) {
+    return core.delete(group.key(), id, Objects.requireNonNull(options, "options"));
   }
 
   /**

@@ -8,8 +8,10 @@ import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.List;
 import java.util.Optional;
@@ -98,8 +100,65 @@ final class OverridingStorage implements StorageAdapter {
       run.overridden(result.errors());
       return commitOverride(group, item, result.oldValue(), result.newValue());
     }
+    return updating(() -> delegate.update(group, item, updater));
+  }
+
+  @Override
+  public Change send(GroupKey group, String item, Notice notice) {
+    return call("STREAM_SEND_ERROR", "send event", () -> delegate.send(group, item, notice));
+  }
+
+  // ---- guarded writes: the real adapter checks the guard; overridden streams take none ----
+
+  @Override
+  public Receipt set(GroupKey group, String item, JsonNode value, Guard guard) {
+    if (guard.isNone()) {
+      return Receipt.of(set(group, item, value));
+    }
+    refuseOverridden("set", group);
+    return call("STREAM_SET_ERROR", "set value", () -> delegate.set(group, item, value, guard));
+  }
+
+  @Override
+  public Receipt delete(GroupKey group, String item, Guard guard) {
+    if (guard.isNone()) {
+      return Receipt.of(delete(group, item));
+    }
+    refuseOverridden("delete", group);
+    return call("STREAM_DELETE_ERROR", "delete value", () -> delegate.delete(group, item, guard));
+  }
+
+  @Override
+  public Receipt update(GroupKey group, String item, ItemUpdater updater, Guard guard) {
+    if (guard.isNone()) {
+      return Receipt.of(update(group, item, updater));
+    }
+    refuseOverridden("update", group);
+    return updating(() -> delegate.update(group, item, updater, guard));
+  }
+
+  @Override
+  public Receipt send(GroupKey group, String item, Notice notice, Guard guard) {
+    return call("STREAM_SEND_ERROR", "send event", () -> delegate.send(group, item, notice, guard));
+  }
+
+  /** An override function cannot check a version or remember a key atomically with its write. */
+  private void refuseOverridden(String op, GroupKey group) {
+    if (overridden(op, group.stream())) {
+      throw new StreamException(
+          StreamException.INVALID_ARGUMENT,
+          "if_version and idempotency_key are not supported for stream "
+              + group.stream()
+              + ", whose stream::"
+              + op
+              + " is an override function");
+    }
+  }
+
+  /** The real adapter's update; a refusal of the new value keeps its code. */
+  private static <T> T updating(Supplier<T> call) {
     try {
-      return delegate.update(group, item, updater);
+      return call.get();
     } catch (StreamException e) {
       throw ValueLimits.isRefusal(e)
           ? e
@@ -107,11 +166,6 @@ final class OverridingStorage implements StorageAdapter {
     } catch (RuntimeException e) {
       throw Failures.storage("STREAM_UPDATE_ERROR", "update value", e);
     }
-  }
-
-  @Override
-  public Change send(GroupKey group, String item, Notice notice) {
-    return call("STREAM_SEND_ERROR", "send event", () -> delegate.send(group, item, notice));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.rivulet.internal.store.TableStore;
 import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -318,6 +319,9 @@ public final class StreamEngine implements AutoCloseable {
         Inputs.checkName(functionId, "group_id", group));
   }
 
+  /** Default of {@link Builder#idempotencyWindow(Duration)}: 5 minutes. */
+  public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
+
   /** Configures a {@link StreamEngine}; each setter checks its argument at once. */
   public static final class Builder {
     private StorageAdapter storage;
@@ -327,6 +331,7 @@ public final class StreamEngine implements AutoCloseable {
     private int maxValueDepth = EngineCore.MAX_VALUE_DEPTH;
     private int subscriberQueueLimit = LaneLimits.DEFAULT_LIMIT;
     private int triggerQueueLimit = LaneLimits.DEFAULT_LIMIT;
+    private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
 
     private Builder() {}
 
@@ -436,6 +441,26 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
+     * How long the result of a write with an {@code idempotency_key} is remembered for repeats of
+     * the key on the same group (default 5 minutes; {@link WriteOptions}). In-process stores keep
+     * at most 100 000 keys (the oldest are forgotten first); Redis keeps each key as its own key
+     * that expires after the window.
+     *
+     * @param window at least 1 ms
+     * @return this builder
+     * @throws IllegalArgumentException when {@code window} is null, under 1 ms or over a year
+     */
+    public Builder idempotencyWindow(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (window.toMillis() < 1 || window.compareTo(Duration.ofDays(366)) > 0) {
+        throw new IllegalArgumentException(
+            "idempotencyWindow must be between 1 ms and 366 days: " + window);
+      }
+      this.idempotencyWindow = window;
+      return this;
+    }
+
+    /**
      * Builds the engine, which starts the storage adapter ({@link StorageAdapter#start}) before any
      * write.
      *
@@ -456,7 +481,8 @@ public final class StreamEngine implements AutoCloseable {
               owned,
               lanes,
               maxItemBytes,
-              maxValueDepth),
+              maxValueDepth,
+              idempotencyWindow.toMillis()),
           values);
     }
 

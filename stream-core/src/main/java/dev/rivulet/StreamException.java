@@ -37,6 +37,12 @@ public class StreamException extends RuntimeException {
    */
   public static final String VALUE_TOO_LARGE = "value_too_large";
 
+  /**
+   * A conditional write's {@code if_version} did not match the item's current version (or the item
+   * exists although {@code if_version} was 0); nothing was written. HTTP 409.
+   */
+  public static final String PRECONDITION_FAILED = "precondition_failed";
+
   /** A request without the configured auth token (WebSocket binding and HTTP invoke). */
   public static final String UNAUTHORIZED = "unauthorized";
 

@@ -1,7 +1,10 @@
 package dev.rivulet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.rivulet.internal.Json;
 import dev.rivulet.spi.ItemUpdater;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,6 +31,31 @@ final class UpdateRun implements ItemUpdater {
     limits.check("the new value of stream::update", applied.newValue());
     errors = applied.errors();
     return applied.newValue();
+  }
+
+  /** The errors of the last application, as the receipt of an idempotent update keeps them. */
+  @Override
+  public synchronized JsonNode note() {
+    ArrayNode array = Json.array();
+    if (errors != null) {
+      errors.forEach(e -> array.add(e.toJson()));
+    }
+    return array;
+  }
+
+  /** The errors a {@link #note()} holds (none for a missing or non-array note). */
+  static List<UpdateOpError> errorsOf(JsonNode note) {
+    List<UpdateOpError> errors = new ArrayList<>();
+    if (note != null && note.isArray()) {
+      note.forEach(
+          e ->
+              errors.add(
+                  new UpdateOpError(
+                      e.path("op_index").asInt(),
+                      e.path("code").asText(),
+                      e.path("message").asText())));
+    }
+    return errors;
   }
 
   /** The ops, for an override function. */

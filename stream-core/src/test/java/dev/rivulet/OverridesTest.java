@@ -42,11 +42,11 @@ class OverridesTest {
     assertThat(engine.invoke("stream::list_groups", json("{'stream_name':'custom'}")))
         .isEqualTo(json("['alpha','beta']"));
     assertThat(engine.invoke("stream::set", json(item + ",'data':{'ignored':true}}")))
-        .isEqualTo(json("{'old_value':null,'new_value':{'from':'custom-set'}}"));
+        .isEqualTo(json("{'old_value':null,'new_value':{'from':'custom-set'},'version':1}"));
     assertThat(engine.invoke("stream::delete", json(item + "}")))
-        .isEqualTo(json("{'old_value':{'from':'custom-delete'}}"));
+        .isEqualTo(json("{'old_value':{'from':'custom-delete'},'version':2}"));
     assertThat(engine.invoke("stream::update", json(item + ",'ops':[]}")))
-        .isEqualTo(json("{'old_value':{'count':1},'new_value':{'count':2}}"));
+        .isEqualTo(json("{'old_value':{'count':1},'new_value':{'count':2},'version':3}"));
     assertThat(engine.listAll()).isEmpty();
   }
 

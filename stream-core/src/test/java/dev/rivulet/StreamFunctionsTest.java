@@ -34,10 +34,10 @@ class StreamFunctionsTest {
   void setReturnsOldAndNewValue() {
     assertThat(
             call("stream::set", "{'stream_name':'s','group_id':'g','item_id':'i','data':{'a':1}}"))
-        .isEqualTo(json("{'old_value':null,'new_value':{'a':1}}"));
+        .isEqualTo(json("{'old_value':null,'new_value':{'a':1},'version':1}"));
     assertThat(
             call("stream::set", "{'stream_name':'s','group_id':'g','item_id':'i','data':{'a':2}}"))
-        .isEqualTo(json("{'old_value':{'a':1},'new_value':{'a':2}}"));
+        .isEqualTo(json("{'old_value':{'a':1},'new_value':{'a':2},'version':2}"));
   }
 
   @Test
@@ -57,8 +57,8 @@ class StreamFunctionsTest {
   @Test
   void deleteReturnsOldValueAndMissingDeleteReturnsNull() {
     call("stream::set", "{'stream_name':'s','group_id':'g','item_id':'i','data':'v'}");
-    assertThat(call("stream::delete", item("i"))).isEqualTo(json("{'old_value':'v'}"));
-    assertThat(call("stream::delete", item("i"))).isEqualTo(json("{'old_value':null}"));
+    assertThat(call("stream::delete", item("i"))).isEqualTo(json("{'old_value':'v','version':2}"));
+    assertThat(call("stream::delete", item("i"))).isEqualTo(json("{'old_value':null,'version':0}"));
     assertThat(call("stream::get", item("i"))).isNull();
   }
 
@@ -124,7 +124,7 @@ class StreamFunctionsTest {
                 "stream::update",
                 "{'stream_name':'s','group_id':'g','item_id':'i',"
                     + "'ops':[{'type':'increment','path':'count','by':2}]}"))
-        .isEqualTo(json("{'old_value':{'count':1},'new_value':{'count':3}}"));
+        .isEqualTo(json("{'old_value':{'count':1},'new_value':{'count':3},'version':2}"));
   }
 
   @Test
@@ -148,7 +148,7 @@ class StreamFunctionsTest {
   @Test
   void updateWithNoOpsOnMissingItemCreatesAnEmptyObject() {
     assertThat(call("stream::update", "{'stream_name':'s','group_id':'g','item_id':'i','ops':[]}"))
-        .isEqualTo(json("{'old_value':null,'new_value':{}}"));
+        .isEqualTo(json("{'old_value':null,'new_value':{},'version':1}"));
     assertThat(call("stream::get", item("i"))).isEqualTo(json("{}"));
   }
 
@@ -167,7 +167,7 @@ class StreamFunctionsTest {
             call(
                 "stream::set",
                 "{'stream_name':'s','group_id':'g','item_id':'i','data':1,'extra':{'x':1}}"))
-        .isEqualTo(json("{'old_value':null,'new_value':1}"));
+        .isEqualTo(json("{'old_value':null,'new_value':1,'version':1}"));
   }
 
   @Test
@@ -184,7 +184,7 @@ class StreamFunctionsTest {
   @Test
   void typedApiSharesTheImplementation() {
     SetResult set = engine.set("s", "g", "i", json("{'n':1}"));
-    assertThat(set.toJson()).isEqualTo(json("{'old_value':null,'new_value':{'n':1}}"));
+    assertThat(set.toJson()).isEqualTo(json("{'old_value':null,'new_value':{'n':1},'version':1}"));
     UpdateResult update = engine.update("s", "g", "i", List.of(UpdateOp.increment("n", 41)));
     assertThat(update.newValue()).isEqualTo(json("{'n':42}"));
     assertThat(call("stream::get", item("i"))).isEqualTo(json("{'n':42}"));

@@ -1,7 +1,6 @@
 package dev.rivulet.kv;
 
 import dev.rivulet.internal.store.GroupTable;
-import dev.rivulet.spi.GroupSnapshot;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -131,16 +130,16 @@ final class Compactor implements AutoCloseable {
   long compact() throws IOException, InterruptedException {
     synchronized (running) {
       long segment = wal.rollForSnapshot();
-      List<GroupSnapshot> copies = new ArrayList<>();
+      List<Snapshots.Copy> copies = new ArrayList<>();
       table.forEachGroup(
           g -> {
-            GroupSnapshot copy;
+            Snapshots.Copy copy;
             synchronized (g) {
               long start = System.nanoTime(); // the pause writers of g see: the copy itself
-              copy = g.snapshot();
+              copy = new Snapshots.Copy(g.snapshot(), g.versions());
               maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
             }
-            if (copy.seq() > 0) {
+            if (copy.snapshot().seq() > 0) {
               copies.add(copy);
             }
           });

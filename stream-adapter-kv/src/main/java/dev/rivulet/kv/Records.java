@@ -30,6 +30,10 @@ final class Records {
   static final byte SNAP_HEADER = 10;
   static final byte SNAP_GROUP = 11;
   static final byte SNAP_END = 12;
+
+  /** A snapshot group whose items carry their versions (SNAP_GROUP records are from before). */
+  static final byte SNAP_GROUP_VERSIONED = 13;
+
   static final byte MANIFEST = 20;
 
   private Records() {}

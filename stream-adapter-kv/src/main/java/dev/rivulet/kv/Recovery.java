@@ -279,7 +279,7 @@ final class Recovery {
       return true; // already in the snapshot
     }
     switch (e.type()) {
-      case Records.SET -> g.put(e.item(), value);
+      case Records.SET -> g.put(e.item(), value, e.seq());
       case Records.DELETE -> g.remove(e.item());
       default -> {
         // a send only advances seq

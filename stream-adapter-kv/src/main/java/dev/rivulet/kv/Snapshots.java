@@ -8,35 +8,43 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Snapshot files: a header record naming the first log segment not included, one record per group
- * (name, seq, timestamp, items in list order, emptied groups included so seq never goes backwards)
- * and an end record with the group count. Written through {@link Layout#replaceAtomically}.
+ * (name, seq, timestamp, items in list order with their versions, emptied groups included so seq
+ * never goes backwards) and an end record with the group count. Written through {@link
+ * Layout#replaceAtomically}. Snapshots written before versions were kept ({@code SNAP_GROUP}
+ * records, items without versions) still load; their items are at the group's seq.
  */
 final class Snapshots {
   private Snapshots() {}
 
-  static void write(Path dir, long segment, List<GroupSnapshot> groups) throws IOException {
+  /** One group's copy for a snapshot: its items and their versions by id. */
+  record Copy(GroupSnapshot snapshot, Map<String, Long> versions) {}
+
+  static void write(Path dir, long segment, List<Copy> copies) throws IOException {
     Layout.replaceAtomically(
         Layout.snapshot(dir, segment),
         out -> {
           out.write(new Records.Payload().b(Records.SNAP_HEADER).l(segment).framed());
-          for (GroupSnapshot g : groups) {
+          for (Copy copy : copies) {
+            GroupSnapshot g = copy.snapshot();
             Records.Payload p =
                 new Records.Payload()
-                    .b(Records.SNAP_GROUP)
+                    .b(Records.SNAP_GROUP_VERSIONED)
                     .s(g.group().stream())
                     .s(g.group().group())
                     .l(g.seq())
                     .l(g.timestamp())
                     .i(g.items().size());
             for (GroupSnapshot.Item item : g.items()) {
-              p.s(item.id()).bytes(Records.json(item.value()));
+              p.s(item.id()).l(copy.versions().getOrDefault(item.id(), g.seq()));
+              p.bytes(Records.json(item.value()));
             }
             out.write(p.framed());
           }
-          out.write(new Records.Payload().b(Records.SNAP_END).l(groups.size()).framed());
+          out.write(new Records.Payload().b(Records.SNAP_END).l(copies.size()).framed());
         });
   }
 
@@ -62,7 +70,8 @@ final class Snapshots {
       if (off == 0 && (type != Records.SNAP_HEADER || in.readLong() != segment)) {
         throw new Recovery.Corrupt(file, off, "bad snapshot header");
       }
-      if (type == Records.SNAP_GROUP) {
+      if (type == Records.SNAP_GROUP || type == Records.SNAP_GROUP_VERSIONED) {
+        boolean versioned = type == Records.SNAP_GROUP_VERSIONED;
         GroupKey key = new GroupKey(Records.str(in), Records.str(in));
         GroupTable.Group g = table.obtain(key);
         long seq = in.readLong();
@@ -70,7 +79,12 @@ final class Snapshots {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
           String id = Records.str(in);
-          g.put(id, Records.parse(Records.bytes(in)));
+          if (versioned) {
+            long version = in.readLong();
+            g.put(id, Records.parse(Records.bytes(in)), version);
+          } else {
+            g.put(id, Records.parse(Records.bytes(in)));
+          }
         }
         g.advance(seq, ts);
         groups++;

@@ -15,6 +15,9 @@ import java.util.Base64;
  * P:{s.g}:order   ZSET  item id scored by the seq that created it (list order)
  * P:{s.g}:meta    HASH  seq, ts (last timestamp)
  * P:{s.g}:history LIST  the latest event messages, seq-contiguous (resume with since)
+ * P:{s.g}:versions HASH item id -> version (the seq of the change that last wrote it)
+ * P:{s.g}:receipt:key64 HASH the receipt of an idempotent write (seq, ts, item, old, new, note),
+ *                 expiring after the idempotency window
  * P:{s.g}:events  channel of the group's events (sharded pub/sub)
  * P:{idx}:streams         ZSET  names of streams with at least one non-empty group
  * P:{idx}:groups:stream64 ZSET  names of the stream's non-empty groups
@@ -51,6 +54,15 @@ final class Keys {
 
   String history(GroupKey group) {
     return base(group) + "history";
+  }
+
+  String versions(GroupKey group) {
+    return base(group) + "versions";
+  }
+
+  /** The receipt of the idempotency key {@code key} in the group's slot. */
+  String receipt(GroupKey group, String key) {
+    return base(group) + "receipt:" + encode(key);
   }
 
   String channel(GroupKey group) {

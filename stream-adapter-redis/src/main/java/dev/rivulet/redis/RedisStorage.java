@@ -1,7 +1,6 @@
 package dev.rivulet.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rivulet.StreamException;
 import dev.rivulet.spi.Change;
 import dev.rivulet.spi.Event;
@@ -9,9 +8,11 @@ import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Names;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
 import java.util.List;
@@ -264,36 +265,71 @@ final class RedisStorage implements StorageAdapter {
 
   @Override
   public Change set(GroupKey group, String item, JsonNode value) {
+    return set(group, item, value, Guard.NONE).change();
+  }
+
+  @Override
+  public Receipt set(GroupKey group, String item, JsonNode value, Guard guard) {
     String json = EventCodec.json(value);
     Written w;
     try {
-      w = write("set", group, item, json, null, "c");
+      w = write("set", group, item, json, null, "c", guard, "");
     } catch (JedisException e) {
       known.forget(group, item);
       throw writeFailure("STREAM_SET_ERROR", "set value", e);
     }
+    if (w.status != 1) {
+      return settled(group, item, w, guard);
+    }
     known.refresh(group, item, json);
-    return commit(group, item, oldValue(w), value, w, null);
+    return Receipt.of(commit(group, item, oldValue(w), value, w, null));
   }
 
   @Override
   public Change delete(GroupKey group, String item) {
+    return delete(group, item, Guard.NONE).change();
+  }
+
+  @Override
+  public Receipt delete(GroupKey group, String item, Guard guard) {
     Written w;
     try {
-      w = write("del", group, item, "", null, "d");
+      w = write("del", group, item, "", null, "d", guard, "");
     } catch (JedisException e) {
       known.forget(group, item);
       throw writeFailure("STREAM_DELETE_ERROR", "delete value", e);
     }
+    if (w.status == 3 || w.status == 4) {
+      return settled(group, item, w, guard);
+    }
     known.refresh(group, item, null);
     if (w.status == 2) {
-      return Change.nothing(group, item);
+      return Receipt.of(Change.nothing(group, item));
     }
-    return commit(group, item, oldValue(w), null, w, null);
+    return Receipt.of(commit(group, item, oldValue(w), null, w, null));
+  }
+
+  /**
+   * A write the script did not commit because of its guard: the first call's receipt (status 3) or
+   * a failed version condition (status 4).
+   */
+  private static Receipt settled(GroupKey group, String item, Written w, Guard guard) {
+    if (w.status == 3) {
+      return ReceiptCodec.replay(group, (List<?>) w.detail);
+    }
+    if (w.status == 4) {
+      throw Guard.preconditionFailed(item, (Long) w.detail, guard.ifVersion());
+    }
+    throw new IllegalStateException("unexpected write status " + w.status);
   }
 
   @Override
   public Change update(GroupKey group, String item, ItemUpdater updater) {
+    return update(group, item, updater, Guard.NONE).change();
+  }
+
+  @Override
+  public Receipt update(GroupKey group, String item, ItemUpdater updater, Guard guard) {
     long deadline = System.nanoTime() + UPDATE_DEADLINE_NANOS;
     ItemKey key = new ItemKey(group, item);
     updates.lock(key);
@@ -320,16 +356,29 @@ final class RedisStorage implements StorageAdapter {
         }
         JsonNode next = updater.apply(current);
         String json = EventCodec.json(next);
+        JsonNode note = guard.idempotent() ? updater.note() : null;
         Written w;
         try {
-          w = write("cas", group, item, json, raw, "c");
+          w =
+              write(
+                  "cas",
+                  group,
+                  item,
+                  json,
+                  raw,
+                  "c",
+                  guard,
+                  note == null ? "" : EventCodec.json(note));
         } catch (JedisException e) {
           this.known.forget(group, item);
           throw writeFailure("STREAM_UPDATE_ERROR", "update value", e);
         }
         if (w.status == 1) {
           this.known.put(group, item, json);
-          return commit(group, item, current, next, w, null);
+          return new Receipt(commit(group, item, current, next, w, null), note, false);
+        }
+        if (w.status != 0) {
+          return settled(group, item, w, guard);
         }
         raw = w.old; // the current text, returned by the failed compare-and-set
         this.known.put(group, item, raw);
@@ -349,20 +398,31 @@ final class RedisStorage implements StorageAdapter {
 
   @Override
   public Change send(GroupKey group, String item, Notice notice) {
+    return send(group, item, notice, Guard.NONE).change();
+  }
+
+  @Override
+  public Receipt send(GroupKey group, String item, Notice notice, Guard guard) {
     String kind = EventCodec.kind(notice.kind());
     String data = EventCodec.noticeData(notice);
     Written w;
     try {
-      w = write("send", group, item, data, null, kind);
+      w = write("send", group, item, data, null, kind, guard, "");
     } catch (JedisException e) {
       throw writeFailure("STREAM_SEND_ERROR", "send event", e);
     }
-    return commit(group, item, null, null, w, notice);
+    if (w.status != 1) {
+      return settled(group, item, w, guard);
+    }
+    return Receipt.of(commit(group, item, null, null, w, notice));
   }
 
   private record ItemKey(GroupKey group, String item) {}
 
-  /** The result of the write script; a committed one holds a {@link CommitOrder} ticket. */
+  /**
+   * The result of the write script; a committed one holds a {@link CommitOrder} ticket. {@code
+   * detail} is the receipt's fields (status 3) or the item's version (status 4).
+   */
   private record Written(
       long status,
       long seq,
@@ -370,26 +430,43 @@ final class RedisStorage implements StorageAdapter {
       String old,
       boolean wasEmpty,
       boolean nowEmpty,
-      long ticket) {}
+      long ticket,
+      Object detail) {}
 
   /**
    * Runs the write script; {@code kind} is the event kind of a send (the script derives the
-   * others).
+   * others), {@code guard} its version condition and receipt key, {@code note} what the receipt
+   * remembers beside the change.
    */
   private Written write(
-      String mode, GroupKey group, String item, String value, String expected, String kind) {
+      String mode,
+      GroupKey group,
+      String item,
+      String value,
+      String expected,
+      String kind,
+      Guard guard,
+      String note) {
     boolean mayCreate = mode.equals("set") || mode.equals("cas");
     if (cluster && mayCreate) {
       index("add", group);
     }
     List<String> keyList =
         cluster
-            ? List.of(keys.items(group), keys.order(group), keys.meta(group), keys.history(group))
+            ? List.of(
+                keys.items(group),
+                keys.order(group),
+                keys.meta(group),
+                keys.history(group),
+                keys.versions(group),
+                receiptKey(group, guard))
             : List.of(
                 keys.items(group),
                 keys.order(group),
                 keys.meta(group),
                 keys.history(group),
+                keys.versions(group),
+                receiptKey(group, guard),
                 keys.streams(),
                 keys.groups(group.stream()));
     List<String> args =
@@ -405,7 +482,10 @@ final class RedisStorage implements StorageAdapter {
             group.stream(),
             group.group(),
             historyEvents,
-            historyMillis);
+            historyMillis,
+            String.valueOf(guard.ifVersion()),
+            String.valueOf(guard.windowMillis()),
+            note);
     long ticket = order.begin(group);
     Written w;
     try {
@@ -414,7 +494,8 @@ final class RedisStorage implements StorageAdapter {
       if (status != 1) {
         order.abandon(group, ticket);
         String current = status == 0 && r.size() > 1 ? (String) r.get(1) : null;
-        return new Written(status, 0, 0, current, false, false, 0);
+        Object detail = status >= 3 ? r.get(1) : null;
+        return new Written(status, 0, 0, current, false, false, 0, detail);
       }
       w =
           new Written(
@@ -424,7 +505,8 @@ final class RedisStorage implements StorageAdapter {
               (String) r.get(3),
               ((Long) r.get(4)) == 1,
               ((Long) r.get(5)) == 1,
-              ticket);
+              ticket,
+              null);
     } catch (RuntimeException e) {
       order.abandon(group, ticket);
       throw e;
@@ -446,6 +528,11 @@ final class RedisStorage implements StorageAdapter {
     return w;
   }
 
+  /** The receipt key of the guard's idempotency key (an unused key of the slot without one). */
+  private String receiptKey(GroupKey group, Guard guard) {
+    return keys.receipt(group, guard.idempotent() ? guard.idempotencyKey() : "");
+  }
+
   private void index(String op, GroupKey group) {
     Scripts.INDEX.run(
         redis,
@@ -453,15 +540,8 @@ final class RedisStorage implements StorageAdapter {
         List.of(op, group.stream(), group.group()));
   }
 
-  private JsonNode oldValue(Written w) {
-    if (w.old == null) {
-      return null;
-    }
-    try {
-      return EventCodec.parse(w.old);
-    } catch (Exception e) {
-      return TextNode.valueOf(w.old); // a foreign non-JSON value was overwritten
-    }
+  private static JsonNode oldValue(Written w) {
+    return ReceiptCodec.value(w.old); // a foreign non-JSON value overwritten: as a string
   }
 
   private Change commit(

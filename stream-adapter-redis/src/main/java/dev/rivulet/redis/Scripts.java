@@ -15,28 +15,50 @@ import redis.clients.jedis.exceptions.JedisDataException;
 final class Scripts {
 
   /**
-   * One write of a group. KEYS: items, order, meta, history [, streams index, groups index when the
-   * index lives in the same script (standalone)]. ARGV: mode (set | cas | del | send), item, value
-   * (send: the event data), expected-exists (cas: 0/1), expected value (cas), channel, message
-   * header, event kind of a send (c/u/d/e), stream name, group name, history max events, history
-   * max age (ms).
+   * One write of a group. KEYS: items, order, meta, history, versions, receipt [, streams index,
+   * groups index when the index lives in the same script (standalone)]. ARGV: mode (set | cas | del
+   * | send), item, value (send: the event data), expected-exists (cas: 0/1), expected value (cas),
+   * channel, message header, event kind of a send (c/u/d/e), stream name, group name, history max
+   * events, history max age (ms), if_version (-1 = none), receipt window (ms, 0 = no idempotency
+   * key), receipt note.
    *
    * <p>Returns {@code {status, seq, ts, old, wasEmpty, nowEmpty}}; status 1 = committed, 0 = cas
    * conflict ({@code {0, current}}: the stored text, nil when absent, for the retry), 2 = delete of
-   * a missing item. The event message is {@code "<seq> <ts> <kind> <header><data>"}, published with
-   * SPUBLISH in the same script, hence in commit order (custom events of {@code send} too), and
-   * appended to the history LIST (capped by count; heads older than max age popped on every 32nd
-   * seq; the key expires after max age of silence). Every writer either appends or, with history
-   * off, drops the list, and readers check that what they return is seq-contiguous and within max
-   * age, so a hole or an old head is never replayed. Per write: HGET, HMGET and one HSET of meta
-   * (seq and ts together), TIME, HSET, SPUBLISH, RPUSH, LTRIM, PEXPIRE.
+   * a missing item, 3 = the receipt key exists ({@code {3, fields}}: HGETALL of the first call's
+   * receipt; nothing written), 4 = the item is not at if_version ({@code {4, version}}, 0 when it
+   * does not exist; nothing written). Checks run in that order: receipt, version, cas. A write with
+   * a receipt window stores {@code seq ts item old new note} (fields of what it did; seq 0 for a
+   * delete of a missing item) in the receipt key with PEXPIRE window, in the same script. Every
+   * set/cas records the item's version (its seq) in the versions hash, a delete removes it; an item
+   * without one (written before versions were kept) is at the seq that created it. The event
+   * message is {@code "<seq> <ts> <kind> <header><data>"}, published with SPUBLISH in the same
+   * script, hence in commit order (custom events of {@code send} too), and appended to the history
+   * LIST (capped by count; heads older than max age popped on every 32nd seq; the key expires after
+   * max age of silence). Every writer either appends or, with history off, drops the list, and
+   * readers check that what they return is seq-contiguous and within max age, so a hole or an old
+   * head is never replayed. Per write: HGET, HMGET and one HSET of meta (seq and ts together),
+   * TIME, HSET, SPUBLISH, RPUSH, LTRIM, PEXPIRE.
    */
   static final Script WRITE =
       new Script(
           """
           local mode = ARGV[1]
           local item = ARGV[2]
+          local window = tonumber(ARGV[14])
+          if window > 0 then
+            local first = redis.call('HGETALL', KEYS[6])
+            if #first > 0 then return {3, first} end
+          end
           local old = redis.call('HGET', KEYS[1], item)
+          local want = tonumber(ARGV[13])
+          if want >= 0 then
+            local version = 0
+            if old then
+              version = tonumber(redis.call('HGET', KEYS[5], item)
+                or redis.call('ZSCORE', KEYS[2], item) or '0')
+            end
+            if version ~= want then return {4, version} end
+          end
           if mode == 'cas' then
             if ARGV[4] == '1' then
               if old ~= ARGV[5] then return {0, old} end
@@ -44,7 +66,13 @@ final class Scripts {
               return {0, old}
             end
           end
-          if mode == 'del' and not old then return {2} end
+          if mode == 'del' and not old then
+            if window > 0 then
+              redis.call('HSET', KEYS[6], 'seq', '0', 'ts', '0', 'item', item)
+              redis.call('PEXPIRE', KEYS[6], window)
+            end
+            return {2}
+          end
           local wasEmpty = 0
           if (mode == 'set' or mode == 'cas') and not old and redis.call('HLEN', KEYS[1]) == 0 then
             wasEmpty = 1
@@ -63,26 +91,28 @@ final class Scripts {
           local nowEmpty = 0
           if mode == 'set' or mode == 'cas' then
             redis.call('HSET', KEYS[1], item, ARGV[3])
+            redis.call('HSET', KEYS[5], item, seqText)
             if old then
               kind = 'u'
             else
               kind = 'c'
               redis.call('ZADD', KEYS[2], seq, item)
             end
-            if wasEmpty == 1 and #KEYS == 6 then
-              redis.call('ZADD', KEYS[5], 0, ARGV[9])
-              redis.call('ZADD', KEYS[6], 0, ARGV[10])
+            if wasEmpty == 1 and #KEYS == 8 then
+              redis.call('ZADD', KEYS[7], 0, ARGV[9])
+              redis.call('ZADD', KEYS[8], 0, ARGV[10])
             end
           elseif mode == 'del' then
             redis.call('HDEL', KEYS[1], item)
+            redis.call('HDEL', KEYS[5], item)
             redis.call('ZREM', KEYS[2], item)
             kind = 'd'
             data = old
             if redis.call('HLEN', KEYS[1]) == 0 then
               nowEmpty = 1
-              if #KEYS == 6 then
-                redis.call('ZREM', KEYS[6], ARGV[10])
-                if redis.call('ZCARD', KEYS[6]) == 0 then redis.call('ZREM', KEYS[5], ARGV[9]) end
+              if #KEYS == 8 then
+                redis.call('ZREM', KEYS[8], ARGV[10])
+                if redis.call('ZCARD', KEYS[8]) == 0 then redis.call('ZREM', KEYS[7], ARGV[9]) end
               end
             end
           end
@@ -104,6 +134,12 @@ final class Scripts {
             redis.call('PEXPIRE', KEYS[4], ARGV[12])
           else
             redis.call('DEL', KEYS[4])
+          end
+          if window > 0 then
+            redis.call('HSET', KEYS[6], 'seq', seqText, 'ts', ts, 'item', item, 'note', ARGV[15])
+            if old and mode ~= 'send' then redis.call('HSET', KEYS[6], 'old', old) end
+            if mode == 'set' or mode == 'cas' then redis.call('HSET', KEYS[6], 'new', ARGV[3]) end
+            redis.call('PEXPIRE', KEYS[6], window)
           end
           return {1, seq, ts, old, wasEmpty, nowEmpty}
           """);

@@ -61,6 +61,11 @@ public final class Json {
   /** The node factory of every tree Rivulet builds (exact decimals are not normalized). */
   public static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
+  /** An integer as the parser would read it back: an int node when it fits, else a long one. */
+  public static JsonNode integer(long value) {
+    return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+  }
+
   /** A new empty JSON object. */
   public static ObjectNode object() {
     return NODES.objectNode();

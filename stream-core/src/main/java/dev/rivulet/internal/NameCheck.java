@@ -21,6 +21,16 @@ public final class NameCheck {
    *     <field> …}), or {@code null} when the name is valid
    */
   public static String problem(String functionId, String field, String value) {
+    return problem(functionId, field, value, MAX_NAME_BYTES);
+  }
+
+  /**
+   * What is wrong with a name or key bounded by {@code maxBytes} UTF-8 bytes instead of {@link
+   * #MAX_NAME_BYTES} (e.g. an idempotency key).
+   *
+   * @return the message of the {@code invalid_argument} error, or {@code null} when valid
+   */
+  public static String problem(String functionId, String field, String value, int maxBytes) {
     String prefix = "Invalid input for " + functionId + ": " + field;
     if (value == null || value.isEmpty()) {
       return prefix + " must not be empty";
@@ -29,10 +39,10 @@ public final class NameCheck {
     if (lone >= 0) {
       return prefix + " " + loneSurrogateDetail(value, lone);
     }
-    if (value.length() * 3 > MAX_NAME_BYTES) {
+    if (value.length() * 3 > maxBytes) {
       int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > MAX_NAME_BYTES) {
-        return prefix + " is " + bytes + " UTF-8 bytes, the maximum is " + MAX_NAME_BYTES;
+      if (bytes > maxBytes) {
+        return prefix + " is " + bytes + " UTF-8 bytes, the maximum is " + maxBytes;
       }
     }
     return null;

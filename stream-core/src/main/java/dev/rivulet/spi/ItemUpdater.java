@@ -18,4 +18,15 @@ public interface ItemUpdater {
    * @return the value to store, never Java {@code null}
    */
   JsonNode apply(JsonNode current);
+
+  /**
+   * What an idempotent update remembers beside its change, so that a repeat of its key can answer
+   * as the first call did ({@link Receipt#note()}); read by the adapter after the last {@link
+   * #apply} whose result it commits. The default remembers nothing.
+   *
+   * @return a JSON value to remember, or null
+   */
+  default JsonNode note() {
+    return null;
+  }
 }

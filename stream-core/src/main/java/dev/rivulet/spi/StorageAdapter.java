@@ -98,6 +98,76 @@ public interface StorageAdapter extends AutoCloseable {
   Change send(GroupKey group, String item, Notice notice);
 
   /**
+   * {@link #set(GroupKey, String, JsonNode)} under a {@link Guard}, checked atomically with the
+   * write (see there for the version condition and the idempotency key). The default serves only
+   * {@link Guard#NONE} and refuses any other guard with {@link Guard#unsupported()}.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @param value the value to store, as for {@link #set(GroupKey, String, JsonNode)}
+   * @param guard the version condition and idempotency key; never null
+   * @return the committed change, or the first call's for a repeated key
+   */
+  default Receipt set(GroupKey group, String item, JsonNode value, Guard guard) {
+    if (!guard.isNone()) {
+      throw Guard.unsupported();
+    }
+    return Receipt.of(set(group, item, value));
+  }
+
+  /**
+   * {@link #delete(GroupKey, String)} under a {@link Guard}; a delete of a missing item that passes
+   * the guard commits nothing but is remembered under its key. The default serves only {@link
+   * Guard#NONE}.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @param guard the version condition and idempotency key; never null
+   * @return the committed change ({@link Change#nothing} for a missing item), or the first call's
+   */
+  default Receipt delete(GroupKey group, String item, Guard guard) {
+    if (!guard.isNone()) {
+      throw Guard.unsupported();
+    }
+    return Receipt.of(delete(group, item));
+  }
+
+  /**
+   * {@link #update(GroupKey, String, ItemUpdater)} under a {@link Guard}; the receipt remembered
+   * for the key carries {@link ItemUpdater#note()} of the committed application. The default serves
+   * only {@link Guard#NONE}.
+   *
+   * @param group the item's group
+   * @param item the item id
+   * @param updater computes the new value, as for {@link #update(GroupKey, String, ItemUpdater)}
+   * @param guard the version condition and idempotency key; never null
+   * @return the committed change with the updater's note, or the first call's
+   */
+  default Receipt update(GroupKey group, String item, ItemUpdater updater, Guard guard) {
+    if (!guard.isNone()) {
+      throw Guard.unsupported();
+    }
+    return Receipt.of(update(group, item, updater));
+  }
+
+  /**
+   * {@link #send(GroupKey, String, Notice)} under a {@link Guard} (the engine passes only an
+   * idempotency key for sends). The default serves only {@link Guard#NONE}.
+   *
+   * @param group the group the event belongs to
+   * @param item the item filter, or null
+   * @param notice what the commit announces; never null
+   * @param guard the idempotency key; never null
+   * @return the committed change, or the first call's for a repeated key
+   */
+  default Receipt send(GroupKey group, String item, Notice notice, Guard guard) {
+    if (!guard.isNone()) {
+      throw Guard.unsupported();
+    }
+    return Receipt.of(send(group, item, notice));
+  }
+
+  /**
    * The group's item values in list order.
    *
    * @param group the group

@@ -6,8 +6,10 @@ import dev.rivulet.spi.Event;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +55,35 @@ public abstract class ForwardingStorageAdapter implements StorageAdapter {
   @Override
   public Change send(GroupKey group, String item, Notice notice) {
     return delegate.send(group, item, notice);
+  }
+
+  // Unguarded writes go through the plain methods, so a subclass that overrides only those still
+  // sees every plain write; guarded ones are forwarded as they are.
+
+  @Override
+  public Receipt set(GroupKey group, String item, JsonNode value, Guard guard) {
+    return guard.isNone()
+        ? Receipt.of(set(group, item, value))
+        : delegate.set(group, item, value, guard);
+  }
+
+  @Override
+  public Receipt delete(GroupKey group, String item, Guard guard) {
+    return guard.isNone() ? Receipt.of(delete(group, item)) : delegate.delete(group, item, guard);
+  }
+
+  @Override
+  public Receipt update(GroupKey group, String item, ItemUpdater updater, Guard guard) {
+    return guard.isNone()
+        ? Receipt.of(update(group, item, updater))
+        : delegate.update(group, item, updater, guard);
+  }
+
+  @Override
+  public Receipt send(GroupKey group, String item, Notice notice, Guard guard) {
+    return guard.isNone()
+        ? Receipt.of(send(group, item, notice))
+        : delegate.send(group, item, notice, guard);
   }
 
   @Override

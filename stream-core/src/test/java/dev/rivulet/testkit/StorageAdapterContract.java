@@ -40,10 +40,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The behaviour every {@link StorageAdapter} must show. Subclass it in an adapter's tests and
- * implement {@link #createAdapter()} (a fresh, empty store per test); everything else is inherited.
+ * implement {@link #createAdapter()} (a fresh, empty store per test); everything else is inherited,
+ * the keyed-state cases of {@link KeyedStateContract} included.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class StorageAdapterContract {
+public abstract class StorageAdapterContract extends KeyedStateContract {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** What {@link #adapter} reported since the test began. */
@@ -56,6 +57,16 @@ public abstract class StorageAdapterContract {
 
   /** A new, empty adapter; closed by the kit after each test. */
   protected abstract StorageAdapter createAdapter() throws Exception;
+
+  @Override
+  protected final StorageAdapter adapter() {
+    return adapter;
+  }
+
+  @Override
+  protected final RecordingSink sink() {
+    return sink;
+  }
 
   @BeforeEach
   void openAdapter() throws Exception {

@@ -69,6 +69,7 @@ final class HttpInvoke {
     return switch (code) {
       case StreamException.DESERIALIZATION_ERROR, StreamException.INVALID_ARGUMENT -> 400;
       case StreamException.FUNCTION_NOT_FOUND -> 404;
+      case StreamException.PRECONDITION_FAILED -> 409;
       case StreamException.VALUE_TOO_LARGE -> 413;
       // a worker's function (iii protocol) that is busy, gone, or did not answer in time
       case "overloaded", "worker_disconnected" -> 503;

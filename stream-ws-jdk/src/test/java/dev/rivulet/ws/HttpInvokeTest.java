@@ -54,6 +54,25 @@ class HttpInvokeTest {
   }
 
   @Test
+  void aFailedVersionConditionIs409AndARepeatedKeyTheFirstResult() throws Exception {
+    String item = "{\"stream_name\":\"s\",\"group_id\":\"g\",\"item_id\":\"o-1\",";
+    HttpResponse<String> created =
+        post("/invoke/stream::set", item + "\"data\":1,\"if_version\":0}", true);
+    assertThat(created.statusCode()).isEqualTo(200);
+    assertThat(created.body()).contains("\"version\":1");
+    HttpResponse<String> conflict =
+        post("/invoke/stream::set", item + "\"data\":2,\"if_version\":0}", true);
+    assertThat(conflict.statusCode()).isEqualTo(409);
+    assertThat(conflict.body())
+        .isEqualTo(
+            "{\"code\":\"precondition_failed\",\"message\":\"item o-1 already exists, at version 1\"}");
+    String keyed = item + "\"data\":3,\"idempotency_key\":\"r1\"}";
+    String first = post("/invoke/stream::set", keyed, true).body();
+    assertThat(post("/invoke/stream::set", keyed, true).body()).isEqualTo(first);
+    assertThat(engine.snapshot("s", "g", null).seq()).isEqualTo(2);
+  }
+
+  @Test
   void setThenGetReturns200WithResultAndNullForNoResult() throws Exception {
     String input =
         "{\"stream_name\":\"s\",\"group_id\":\"g\",\"item_id\":\"i\",\"data\":{\"a\":1}}";

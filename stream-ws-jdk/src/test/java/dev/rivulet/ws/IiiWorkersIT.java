@@ -88,20 +88,22 @@ class IiiWorkersIT {
       assertThat(node.exitCode()).as(node.output()).isZero();
     }
     assertThat(r.get("set").get("result"))
-        .isEqualTo(json("{\"old_value\":null,\"new_value\":{\"n\":1}}"));
+        .isEqualTo(json("{\"old_value\":null,\"new_value\":{\"n\":1},\"version\":1}"));
     assertThat(r.get("setAgain").get("result"))
-        .isEqualTo(json("{\"old_value\":{\"n\":1},\"new_value\":{\"n\":2}}"));
+        .isEqualTo(json("{\"old_value\":{\"n\":1},\"new_value\":{\"n\":2},\"version\":2}"));
     assertThat(r.get("get").get("result")).isEqualTo(json("{\"n\":2}"));
     assertThat(r.get("getMissing").get("result").asText()).isEqualTo("<undefined>");
     assertThat(r.get("update").get("result"))
-        .isEqualTo(json("{\"old_value\":{\"n\":2},\"new_value\":{\"n\":7}}"));
+        .isEqualTo(json("{\"old_value\":{\"n\":2},\"new_value\":{\"n\":7},\"version\":3}"));
     assertThat(r.get("list").get("result")).isEqualTo(json("[{\"n\":7}]"));
     assertThat(r.get("listGroups").get("result")).isEqualTo(json("[\"g1\"]"));
     assertThat(r.get("listAll").get("result"))
         .isEqualTo(json("{\"stream\":[{\"id\":\"shapes\",\"groups\":[\"g1\"]}],\"count\":1}"));
     assertThat(r.get("send").get("result").isNull()).isTrue();
-    assertThat(r.get("delete").get("result")).isEqualTo(json("{\"old_value\":{\"n\":7}}"));
-    assertThat(r.get("deleteMissing").get("result")).isEqualTo(json("{\"old_value\":null}"));
+    assertThat(r.get("delete").get("result"))
+        .isEqualTo(json("{\"old_value\":{\"n\":7},\"version\":5}"));
+    assertThat(r.get("deleteMissing").get("result"))
+        .isEqualTo(json("{\"old_value\":null,\"version\":0}"));
     assertThat(r.get("badInput").get("error").get("code").asText())
         .isEqualTo("deserialization_error");
     JsonNode unknown = r.get("unknown").get("error");
@@ -208,7 +210,7 @@ class IiiWorkersIT {
               "stream::set",
               json(
                   "{\"stream_name\":\"custom\",\"group_id\":\"g\",\"item_id\":\"i\",\"data\":{\"v\":1}}"));
-      assertThat(set).isEqualTo(json("{\"old_value\":null,\"new_value\":{\"v\":1}}"));
+      assertThat(set).isEqualTo(json("{\"old_value\":null,\"new_value\":{\"v\":1},\"version\":1}"));
       assertThat(node.await("set").get("input").get("item_id").asText()).isEqualTo("i");
       assertThat(engine.get("custom", "g", "i")).isEqualTo(json("{\"v\":1}"));
       assertThat(node.await("get").get("input").get("group_id").asText()).isEqualTo("g");

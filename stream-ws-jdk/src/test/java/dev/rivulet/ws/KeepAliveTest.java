@@ -70,9 +70,13 @@ class KeepAliveTest {
             + getBody;
     try (RawClient c = new RawClient(port)) {
       c.sendRaw(set("a", 1, "") + get + set("a", 2, "") + get);
-      assertThat(c.readResponse()).startsWith("HTTP/1.1 200").endsWith("\"new_value\":1}");
+      assertThat(c.readResponse())
+          .startsWith("HTTP/1.1 200")
+          .endsWith("\"new_value\":1,\"version\":1}");
       assertThat(c.readResponse()).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n1");
-      assertThat(c.readResponse()).startsWith("HTTP/1.1 200").endsWith("\"new_value\":2}");
+      assertThat(c.readResponse())
+          .startsWith("HTTP/1.1 200")
+          .endsWith("\"new_value\":2,\"version\":2}");
       assertThat(c.readResponse()).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n2");
     }
   }

@@ -9,6 +9,7 @@ import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Names;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,11 @@ public final class GroupTable {
   public GroupTable(LongSupplier clock, EventHistory.Limits historyLimits) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.historyLimits = Objects.requireNonNull(historyLimits, "historyLimits");
+  }
+
+  /** The table's clock, epoch milliseconds. */
+  LongSupplier clock() {
+    return clock;
   }
 
   /** The group, or {@code null} when it was never written. */
@@ -161,6 +167,7 @@ public final class GroupTable {
     private final LongSupplier clock;
     private final EventHistory history;
     private final LinkedHashMap<String, JsonNode> items = new LinkedHashMap<>();
+    private final Map<String, Long> versions = new HashMap<>();
     private long seq;
     private long timestamp;
     private volatile int size; // items.size() as of the last commit, read by listGroups
@@ -195,9 +202,39 @@ public final class GroupTable {
       return items.put(item, value);
     }
 
+    /**
+     * Stores the value with its version (the seq of the change that wrote it), for a store
+     * rebuilding its state from a log or a snapshot; returns the old value.
+     */
+    public JsonNode put(String item, JsonNode value, long version) {
+      versions.put(item, version);
+      return items.put(item, value);
+    }
+
     /** Removes the item; returns its value, or {@code null} when it did not exist. */
     public JsonNode remove(String item) {
+      versions.remove(item);
       return items.remove(item);
+    }
+
+    /**
+     * The item's version: the seq of the change that last wrote it, 0 when it does not exist; an
+     * item restored without one (a snapshot written before versions were kept) is at the group's
+     * seq.
+     */
+    public long version(String item) {
+      Long version = versions.get(item);
+      if (version != null) {
+        return version;
+      }
+      return items.containsKey(item) ? seq : 0;
+    }
+
+    /** The versions of the items, by id; call with the monitor held. */
+    public Map<String, Long> versions() {
+      Map<String, Long> copy = new HashMap<>(items.size() * 2);
+      items.keySet().forEach(id -> copy.put(id, version(id)));
+      return copy;
     }
 
     /**
@@ -214,6 +251,11 @@ public final class GroupTable {
      * group's seq and timestamp and records its event in the history.
      */
     void commit(Change change, Event event) {
+      if (change.newValue() != null) {
+        versions.put(change.item(), change.seq());
+      } else if (change.oldValue() != null) {
+        versions.remove(change.item());
+      }
       advance(change.seq(), change.timestamp());
       history.record(event);
     }

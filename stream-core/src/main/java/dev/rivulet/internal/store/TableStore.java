@@ -7,8 +7,10 @@ import dev.rivulet.spi.EventHistory;
 import dev.rivulet.spi.EventSink;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.GroupSnapshot;
+import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.io.IOException;
 import java.util.List;
@@ -28,6 +30,12 @@ import java.util.function.LongSupplier;
  * event to the engine's sink, {@link EventSink#committed} then {@link EventSink#event} (in-process
  * delivery). So readers never see a value that is not yet persisted, and the sink sees each group's
  * events in seq order, once they are durable.
+ *
+ * <p>Guarded writes ({@link Guard}) check the item's version and the idempotency key's receipt
+ * under the same monitor, before anything is computed or persisted; receipts live in this JVM only
+ * ({@link Receipts}: per key its window, at most 100 000 by default), so they do not survive a
+ * restart of a durable store. Item versions do: they are the seqs of the journal records and
+ * snapshots.
  */
 public class TableStore implements StorageAdapter {
   /** What a journal record does. */
@@ -38,10 +46,23 @@ public class TableStore implements StorageAdapter {
   }
 
   private final GroupTable table;
+  private final Receipts receipts;
   private volatile EventSink sink;
 
   public TableStore(GroupTable table) {
+    this(table, Receipts.DEFAULT_LIMIT);
+  }
+
+  /**
+   * A store over {@code table} remembering at most {@code idempotencyKeys} receipts of idempotent
+   * writes (default 100 000), the oldest forgotten first.
+   */
+  public TableStore(GroupTable table, int idempotencyKeys) {
+    if (idempotencyKeys < 1) {
+      throw new IllegalArgumentException("idempotencyKeys must be at least 1: " + idempotencyKeys);
+    }
     this.table = table;
+    this.receipts = new Receipts(table.clock(), idempotencyKeys);
   }
 
   /**
@@ -90,17 +111,32 @@ public class TableStore implements StorageAdapter {
 
   @Override
   public final Change set(GroupKey group, String item, JsonNode value) {
-    return put(group, item, current -> value, "STREAM_SET_ERROR");
+    return set(group, item, value, Guard.NONE).change();
+  }
+
+  @Override
+  public final Receipt set(GroupKey group, String item, JsonNode value, Guard guard) {
+    return put(group, item, current -> value, guard, "STREAM_SET_ERROR");
   }
 
   @Override
   public final Change update(GroupKey group, String item, ItemUpdater updater) {
-    return put(group, item, updater, "STREAM_UPDATE_ERROR");
+    return update(group, item, updater, Guard.NONE).change();
   }
 
-  private Change put(GroupKey group, String item, ItemUpdater updater, String code) {
+  @Override
+  public final Receipt update(GroupKey group, String item, ItemUpdater updater, Guard guard) {
+    return put(group, item, updater, guard, "STREAM_UPDATE_ERROR");
+  }
+
+  private Receipt put(GroupKey group, String item, ItemUpdater updater, Guard guard, String code) {
     GroupTable.Group g = table.obtain(group);
     synchronized (g) {
+      Receipt first = receipts.replay(group, guard);
+      if (first != null) {
+        return first;
+      }
+      guard.checkVersion(item, g.version(item));
       JsonNode old = g.get(item);
       JsonNode next = updater.apply(old);
       if (next == null) {
@@ -109,35 +145,58 @@ public class TableStore implements StorageAdapter {
       Change change = g.next(item, old, next);
       persist(Op.SET, change, code);
       g.put(item, next);
-      return commit(g, change, change.event());
+      return receipts.remember(
+          group,
+          guard,
+          commit(g, change, change.event()),
+          guard.idempotent() ? updater.note() : null);
     }
   }
 
   @Override
   public final Change delete(GroupKey group, String item) {
-    GroupTable.Group g = table.find(group);
+    return delete(group, item, Guard.NONE).change();
+  }
+
+  @Override
+  public final Receipt delete(GroupKey group, String item, Guard guard) {
+    GroupTable.Group g = guard.isNone() ? table.find(group) : table.obtain(group);
     if (g == null) {
-      return Change.nothing(group, item);
+      return Receipt.of(Change.nothing(group, item));
     }
     synchronized (g) {
+      Receipt first = receipts.replay(group, guard);
+      if (first != null) {
+        return first;
+      }
+      guard.checkVersion(item, g.version(item));
       JsonNode old = g.get(item);
       if (old == null) {
-        return Change.nothing(group, item);
+        return receipts.remember(group, guard, Change.nothing(group, item), null);
       }
       Change change = g.next(item, old, null);
       persist(Op.DELETE, change, "STREAM_DELETE_ERROR");
       g.remove(item);
-      return commit(g, change, change.event());
+      return receipts.remember(group, guard, commit(g, change, change.event()), null);
     }
   }
 
   @Override
   public final Change send(GroupKey group, String item, Notice notice) {
+    return send(group, item, notice, Guard.NONE).change();
+  }
+
+  @Override
+  public final Receipt send(GroupKey group, String item, Notice notice, Guard guard) {
     GroupTable.Group g = table.obtain(group);
     synchronized (g) {
+      Receipt first = receipts.replay(group, guard);
+      if (first != null) {
+        return first;
+      }
       Change change = g.next(item, null, null);
       persist(Op.SEND, change, "STREAM_SEND_ERROR");
-      return commit(g, change, change.event(notice));
+      return receipts.remember(group, guard, commit(g, change, change.event(notice)), null);
     }
   }
 
