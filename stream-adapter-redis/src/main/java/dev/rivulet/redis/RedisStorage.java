@@ -12,6 +12,7 @@ import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Names;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.PreconditionFailedException;
 import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
@@ -318,7 +319,7 @@ final class RedisStorage implements StorageAdapter {
       return ReceiptCodec.replay(group, (List<?>) w.detail);
     }
     if (w.status == 4) {
-      throw Guard.preconditionFailed(item, (Long) w.detail, guard.ifVersion());
+      throw new PreconditionFailedException(item, (Long) w.detail, guard.ifVersion());
     }
     throw new IllegalStateException("unexpected write status " + w.status);
   }

@@ -1,7 +1,5 @@
 package dev.rivulet.spi;
 
-import dev.rivulet.StreamException;
-
 /**
  * What guards one write, checked by the adapter atomically with it: the version the item must be at
  * ({@code if_version}) and the idempotency key whose earlier result the write must return instead
@@ -9,11 +7,11 @@ import dev.rivulet.StreamException;
  *
  * <p>An item's version is the group {@code seq} of the change that last wrote it (set or update); a
  * missing item is at version 0. With {@link #checksVersion()}, a write whose item is not at {@link
- * #ifVersion()} commits nothing and throws {@link #preconditionFailed}. With {@link #idempotent()},
- * the adapter first looks the key up in the group's remembered results: when found (within {@link
- * #windowMillis()} of the first call) it returns that {@link Receipt} with {@code replayed = true}
- * and commits and reports nothing; otherwise it writes and remembers the receipt with the commit
- * (also a delete that found nothing). A failed write remembers nothing.
+ * #ifVersion()} commits nothing and throws {@link PreconditionFailedException}. With {@link
+ * #idempotent()}, the adapter first looks the key up in the group's remembered results: when found
+ * (within {@link #windowMillis()} of the first call) it returns that {@link Receipt} with {@code
+ * replayed = true} and commits and reports nothing; otherwise it writes and remembers the receipt
+ * with the commit (also a delete that found nothing). A failed write remembers nothing.
  *
  * @param ifVersion the version the item must be at, 0 = it must not exist, {@link #ANY_VERSION} =
  *     no condition
@@ -80,43 +78,23 @@ public record Guard(long ifVersion, String idempotencyKey, long windowMillis) {
    *
    * @param item the item id, for the message
    * @param current the item's version, 0 when it does not exist
-   * @throws StreamException {@code precondition_failed} when {@link #checksVersion()} and {@code
-   *     current != ifVersion()}
+   * @throws PreconditionFailedException when {@link #checksVersion()} and {@code current !=
+   *     ifVersion()}
    */
   public void checkVersion(String item, long current) {
     if (checksVersion() && current != ifVersion) {
-      throw preconditionFailed(item, current, ifVersion);
+      throw new PreconditionFailedException(item, current, ifVersion);
     }
   }
 
   /**
-   * The error of a failed version condition, naming the current version.
+   * The error of an adapter that implements only the plain writes and got a guarded one; the engine
+   * reports it as {@code invalid_argument}.
    *
-   * @param item the item id
-   * @param current the item's version, 0 when it does not exist
-   * @param expected the version the write expected, 0 = not to exist
-   * @return a {@code precondition_failed} exception, e.g. {@code item o-1 is at version 7, not 5}
+   * @return the exception to throw
    */
-  public static StreamException preconditionFailed(String item, long current, long expected) {
-    String detail;
-    if (current == 0) {
-      detail = "item " + item + " does not exist, not at version " + expected;
-    } else if (expected == 0) {
-      detail = "item " + item + " already exists, at version " + current;
-    } else {
-      detail = "item " + item + " is at version " + current + ", not " + expected;
-    }
-    return new StreamException(StreamException.PRECONDITION_FAILED, detail);
-  }
-
-  /**
-   * The error of an adapter that implements only the plain writes and got a guarded one.
-   *
-   * @return an {@code invalid_argument} exception
-   */
-  public static StreamException unsupported() {
-    return new StreamException(
-        StreamException.INVALID_ARGUMENT,
+  public static UnsupportedOperationException unsupported() {
+    return new UnsupportedOperationException(
         "this storage adapter does not support if_version or idempotency_key");
   }
 }
