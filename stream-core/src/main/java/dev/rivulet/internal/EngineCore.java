@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rivulet.EngineStats;
 import dev.rivulet.FunctionRegistry;
 import dev.rivulet.JoinRequest;
+import dev.rivulet.Presence;
 import dev.rivulet.SetResult;
 import dev.rivulet.Snapshot;
 import dev.rivulet.StreamEvent;
@@ -50,6 +51,7 @@ public final class EngineCore implements AutoCloseable {
   private final EventHub hub;
   private final Map<String, StreamFunction> builtIns;
   private final ValueLimits limits;
+  private final Presences presence;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder writes = new LongAdder();
   private final LongAdder sends = new LongAdder();
@@ -60,11 +62,15 @@ public final class EngineCore implements AutoCloseable {
   /** Default and hard maximum of {@code maxValueDepth}. */
   public static final int MAX_VALUE_DEPTH = ValueLimits.MAX_VALUE_DEPTH;
 
+  /** Default of {@code maxPresence}: the most entries one {@code stream::presence} returns. */
+  public static final int DEFAULT_MAX_PRESENCE = Presences.DEFAULT_MAX;
+
   /**
    * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
    * @param lanes the bounds of the trigger and subscriber lanes
    * @param maxItemBytes bound of an item value's serialized JSON (and of a send's data), ≥ 1
    * @param maxValueDepth bound of a value's nesting, 1..{@link #MAX_VALUE_DEPTH}
+   * @param maxPresence the most entries one {@code stream::presence} returns, ≥ 1
    */
   public EngineCore(
       StorageAdapter storage,
@@ -72,7 +78,8 @@ public final class EngineCore implements AutoCloseable {
       ExecutorService ownedExecutor,
       LaneLimits lanes,
       int maxItemBytes,
-      int maxValueDepth) {
+      int maxValueDepth,
+      int maxPresence) {
     this.limits = new ValueLimits(maxItemBytes, maxValueDepth);
     this.ownedExecutor = ownedExecutor;
     this.builtIns = BuiltInFunctions.of(this);
@@ -86,6 +93,7 @@ public final class EngineCore implements AutoCloseable {
             this.storage,
             this::snapshot,
             this.storage::eventsSince);
+    this.presence = new Presences(this.storage, maxPresence, System::currentTimeMillis);
     this.storage.start(new Sink());
   }
 
@@ -252,6 +260,20 @@ public final class EngineCore implements AutoCloseable {
 
   public CompletableFuture<Void> leave(JoinRequest request) {
     return triggers.leave(request);
+  }
+
+  /**
+   * Records an allowed WebSocket join in its group's presence; see {@code StreamEngine.present}.
+   */
+  public Presence.Registration present(JoinRequest request) {
+    checkOpen();
+    return presence.join(request);
+  }
+
+  /** {@code stream::presence}: the group's live subscribers, sorted and bounded. */
+  public List<Presence> presence(GroupKey group) {
+    checkOpen();
+    return presence.list(group);
   }
 
   /** The engine's counters since it started; see {@link EngineStats}. */
