@@ -16,6 +16,8 @@ import java.util.Base64;
  * P:{s.g}:meta    HASH  seq, ts (last timestamp)
  * P:{s.g}:history LIST  the latest event messages, seq-contiguous (resume with since)
  * P:{s.g}:events  channel of the group's events (sharded pub/sub)
+ * P:{s.g}:presence     HASH  presence member (instance:entry) -> entry JSON
+ * P:{s.g}:presence-ttl ZSET  presence member scored by its expiry (Redis time, ms)
  * P:{idx}:streams         ZSET  names of streams with at least one non-empty group
  * P:{idx}:groups:stream64 ZSET  names of the stream's non-empty groups
  * </pre>
@@ -51,6 +53,14 @@ final class Keys {
 
   String history(GroupKey group) {
     return base(group) + "history";
+  }
+
+  String presence(GroupKey group) {
+    return base(group) + "presence";
+  }
+
+  String presenceExpiry(GroupKey group) {
+    return base(group) + "presence-ttl";
   }
 
   String channel(GroupKey group) {
