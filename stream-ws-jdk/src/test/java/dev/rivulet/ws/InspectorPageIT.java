@@ -135,6 +135,47 @@ class InspectorPageIT {
     browser.screenshot(SCREENSHOTS.resolve("inspector-edited.png"));
   }
 
+  /** The shown presence rows as "subscription item". */
+  private List<String> presenceRows() throws Exception {
+    JsonNode rows =
+        browser.script(
+            "return Array.from(document.querySelectorAll('#presence tr[data-subscription-id]'))"
+                + ".map(r => r.dataset.subscriptionId + ' '"
+                + " + r.querySelector('td.presence-item').textContent);");
+    List<String> list = new ArrayList<>();
+    rows.forEach(r -> list.add(r.asText()));
+    return list;
+  }
+
+  @Test
+  void presenceListShowsASecondSubscriberJoiningAndLeaving() throws Exception {
+    engine.set("chat", "room", "msg-1", json("{\"text\":\"hi\"}"));
+    browser.open("http://127.0.0.1:" + server.port() + "/?stream=chat&group=room");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> presenceRows().equals(List.of("inspector (whole group)")));
+    assertThat(text("#presence-count")).isEqualTo("1 subscriber");
+
+    try (JdkClient second = new JdkClient(server.port(), "/")) {
+      second.join("second-tab", "chat", "room", "msg-1");
+      second.next(); // its sync: it is listed from now on
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(
+              () -> presenceRows().equals(List.of("inspector (whole group)", "second-tab msg-1")));
+      assertThat(text("#presence-count")).isEqualTo("2 subscribers");
+      Files.createDirectories(SCREENSHOTS);
+      browser.screenshot(SCREENSHOTS.resolve("inspector-presence.png"));
+      second.leave("second-tab", "chat", "room", "msg-1");
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(() -> presenceRows().equals(List.of("inspector (whole group)")));
+    }
+  }
+
   private String style(String css, String property) throws Exception {
     return browser
         .script(
