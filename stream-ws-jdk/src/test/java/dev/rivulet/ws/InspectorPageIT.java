@@ -65,15 +65,18 @@ class InspectorPageIT {
     }
   }
 
+  /** What {@code js} returns, an array, as strings. */
+  private List<String> strings(String js) throws Exception {
+    List<String> list = new ArrayList<>();
+    browser.script(js).forEach(r -> list.add(r.asText()));
+    return list;
+  }
+
   /** Each shown row as "id=value text". */
   private List<String> rows() throws Exception {
-    JsonNode rows =
-        browser.script(
-            "return Array.from(document.querySelectorAll('#items tr[data-item-id]'))"
-                + ".map(r => r.dataset.itemId + '=' + r.querySelector('td.item-value').textContent);");
-    List<String> list = new ArrayList<>();
-    rows.forEach(r -> list.add(r.asText()));
-    return list;
+    return strings(
+        "return Array.from(document.querySelectorAll('#items tr[data-item-id]'))"
+            + ".map(r => r.dataset.itemId + '=' + r.querySelector('td.item-value').textContent);");
   }
 
   private String text(String css) throws Exception {
@@ -106,12 +109,10 @@ class InspectorPageIT {
     engine.send("shop", "cart", "checkout", json("{\"total\":12}"), null);
     await().atMost(WAIT).ignoreExceptions().until(() -> text("#events").contains("checkout"));
     // the live tail: every change and custom event after the sync, newest first, with its seq
-    JsonNode tail =
-        browser.script(
+    List<String> lines =
+        strings(
             "return Array.from(document.querySelectorAll('#events li[data-seq]'))"
                 + ".map(li => li.dataset.seq + ' ' + li.dataset.kind);");
-    List<String> lines = new ArrayList<>();
-    tail.forEach(l -> lines.add(l.asText()));
     long seq = engine.snapshot("shop", "cart", null).seq();
     assertThat(lines).containsExactly(seq + " event", (seq - 1) + " update", (seq - 2) + " create");
     Files.createDirectories(SCREENSHOTS);
@@ -137,14 +138,10 @@ class InspectorPageIT {
 
   /** The shown presence rows as "subscription item". */
   private List<String> presenceRows() throws Exception {
-    JsonNode rows =
-        browser.script(
-            "return Array.from(document.querySelectorAll('#presence tr[data-subscription-id]'))"
-                + ".map(r => r.dataset.subscriptionId + ' '"
-                + " + r.querySelector('td.presence-item').textContent);");
-    List<String> list = new ArrayList<>();
-    rows.forEach(r -> list.add(r.asText()));
-    return list;
+    return strings(
+        "return Array.from(document.querySelectorAll('#presence tr[data-subscription-id]'))"
+            + ".map(r => r.dataset.subscriptionId + ' '"
+            + " + r.querySelector('td.presence-item').textContent);");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.rivulet.ws;
 
+import static dev.rivulet.ws.StreamProtocolTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,14 +51,6 @@ class PresenceProtocolTest {
   void stop() {
     server.close();
     engine.close();
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JdkClient.MAPPER.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(text, e);
-    }
   }
 
   private JsonNode presence(String group) {
