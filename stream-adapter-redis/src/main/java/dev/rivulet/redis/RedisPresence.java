@@ -28,6 +28,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * refreshed (its instance died) expires and is removed by the next reader. Expiries use Redis's
  * clock, so instances with skewed clocks agree. A member is {@code <instance>:<engine key>}.
  *
+ * <p>The writes of one group from this instance take turns (join, leave, refresh), so a refresh
+ * never re-adds an entry that just left.
+ *
  * <p>Writes that fail (Redis down) are not retried on the caller's thread: the entry stays in this
  * instance's {@link PresenceTable} and the next refresh re-adds whatever Redis lost (also after a
  * Redis restart, or when a long pause let the entries expire). A leave that fails leaves an entry
@@ -130,6 +133,7 @@ final class RedisPresence implements AutoCloseable {
   private final String ttl;
   private final String instance = UUID.randomUUID().toString();
   private final PresenceTable own = new PresenceTable();
+  private final KeyedLocks<GroupKey> turns = new KeyedLocks<>();
   private final ScheduledExecutorService refresher;
 
   RedisPresence(UnifiedJedis redis, Keys keys, Duration ttl) {
@@ -149,22 +153,28 @@ final class RedisPresence implements AutoCloseable {
 
   void joined(GroupKey group, PresenceEntry entry) {
     PresenceEntry shared = entry.withKey(instance + ":" + entry.key());
-    own.add(group, shared);
+    turns.lock(group);
     try {
+      own.add(group, shared);
       add(group, List.of(shared));
     } catch (JedisException e) {
       LOG.debug("presence of {} not written yet ({}), the refresh adds it", group, e.getMessage());
+    } finally {
+      turns.unlock(group);
     }
   }
 
   void left(GroupKey group, PresenceEntry entry) {
     String member = instance + ":" + entry.key();
-    if (own.remove(group, member)) {
-      try {
+    turns.lock(group);
+    try {
+      if (own.remove(group, member)) {
         remove(group, List.of(member));
-      } catch (JedisException e) {
-        LOG.debug("presence of {} not removed ({}), it expires", group, e.getMessage());
       }
+    } catch (JedisException e) {
+      LOG.debug("presence of {} not removed ({}), it expires", group, e.getMessage());
+    } finally {
+      turns.unlock(group);
     }
   }
 
@@ -206,16 +216,22 @@ final class RedisPresence implements AutoCloseable {
   /** Refreshes this instance's entries and re-adds those Redis lost. */
   private void refresh() {
     own.forEach(
-        (group, entries) -> {
+        (group, ignored) -> {
+          turns.lock(group);
           try {
-            touch(group, entries);
+            touch(group, own.entries(group)); // as of now, in this group's turn
           } catch (RuntimeException e) { // JedisException, or a reply of another shape
             LOG.debug("presence refresh of {} failed: {}", group, e.getMessage());
+          } finally {
+            turns.unlock(group);
           }
         });
   }
 
   private void touch(GroupKey group, List<PresenceEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
     Map<String, PresenceEntry> byMember =
         entries.stream().collect(Collectors.toMap(PresenceEntry::key, Function.identity()));
     List<PresenceEntry> lost = new ArrayList<>();
@@ -249,11 +265,16 @@ final class RedisPresence implements AutoCloseable {
   public void close() {
     refresher.shutdownNow();
     own.forEach(
-        (group, entries) -> {
+        (group, ignored) -> {
+          turns.lock(group); // after a refresh of the group that may be under way
           try {
-            remove(group, entries.stream().map(PresenceEntry::key).toList());
+            List<String> members = own.entries(group).stream().map(PresenceEntry::key).toList();
+            members.forEach(m -> own.remove(group, m));
+            remove(group, members);
           } catch (JedisException e) {
             LOG.debug("presence of {} not removed on close: {}", group, e.getMessage());
+          } finally {
+            turns.unlock(group);
           }
         });
   }
