@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The eight {@code stream::*} functions: decode the JSON input, call the typed operation. */
+/** The nine {@code stream::*} functions: decode the JSON input, call the typed operation. */
 final class BuiltInFunctions {
   private BuiltInFunctions() {}
 
@@ -86,6 +86,14 @@ final class BuiltInFunctions {
                 : e;
           }
           return core.update(group, item, ops, options(in, true)).toJson();
+        });
+    map.put(
+        "stream::presence",
+        input -> {
+          Inputs in = Inputs.of("stream::presence", input);
+          ArrayNode result = Json.array();
+          core.presence(group(in)).forEach(p -> result.add(p.toJson()));
+          return result;
         });
     return map;
   }

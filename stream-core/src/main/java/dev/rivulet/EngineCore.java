@@ -42,6 +42,7 @@ final class EngineCore implements AutoCloseable {
   private final Map<String, StreamFunction> builtIns;
   private final ValueLimits limits;
   private final long idempotencyWindowMillis;
+  private final Presences presence;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder writes = new LongAdder();
   private final LongAdder sends = new LongAdder();
@@ -53,12 +54,16 @@ final class EngineCore implements AutoCloseable {
   /** Default and hard maximum of {@code maxValueDepth}. */
   public static final int MAX_VALUE_DEPTH = ValueLimits.MAX_VALUE_DEPTH;
 
+  /** Default of {@code maxPresence}: the most entries one {@code stream::presence} returns. */
+  public static final int DEFAULT_MAX_PRESENCE = Presences.DEFAULT_MAX;
+
   /**
    * @param ownedExecutor shut down on close (null when the executor belongs to the caller)
    * @param lanes the bounds of the trigger and subscriber lanes
    * @param maxItemBytes bound of an item value's serialized JSON (and of a send's data), ≥ 1
    * @param maxValueDepth bound of a value's nesting, 1..{@link #MAX_VALUE_DEPTH}
    * @param idempotencyWindowMillis how long a write's idempotency key is remembered, ≥ 1
+   * @param maxPresence the most entries one {@code stream::presence} returns, ≥ 1
    */
   public EngineCore(
       StorageAdapter storage,
@@ -67,7 +72,8 @@ final class EngineCore implements AutoCloseable {
       LaneLimits lanes,
       int maxItemBytes,
       int maxValueDepth,
-      long idempotencyWindowMillis) {
+      long idempotencyWindowMillis,
+      int maxPresence) {
     this.limits = new ValueLimits(maxItemBytes, maxValueDepth);
     this.idempotencyWindowMillis = idempotencyWindowMillis;
     this.ownedExecutor = ownedExecutor;
@@ -82,6 +88,7 @@ final class EngineCore implements AutoCloseable {
             this.storage,
             this::takeSnapshot,
             (group, since) -> this.storage.eventsSince(group, since).map(this::views));
+    this.presence = new Presences(this.storage, maxPresence, System::currentTimeMillis);
     this.storage.start(new Sink());
   }
 
@@ -299,6 +306,20 @@ final class EngineCore implements AutoCloseable {
 
   public CompletableFuture<Void> leave(JoinRequest request) {
     return triggers.leave(request);
+  }
+
+  /**
+   * Records an allowed WebSocket join in its group's presence; see {@code StreamEngine.present}.
+   */
+  public Presence.Registration present(JoinRequest request) {
+    checkOpen();
+    return presence.join(request);
+  }
+
+  /** {@code stream::presence}: the group's live subscribers, sorted and bounded. */
+  public List<Presence> presence(GroupKey group) {
+    checkOpen();
+    return presence.list(group);
   }
 
   /** The engine's counters since it started; see {@link EngineStats}. */

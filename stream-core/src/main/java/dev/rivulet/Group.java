@@ -187,6 +187,20 @@ public final class Group {
   }
 
   /**
+   * {@code stream::presence}: the group's live WebSocket subscribers (joins of the group and of its
+   * items whose join triggers allowed them and that have not left), on every instance sharing the
+   * store (Redis; an instance that stops without leaving drops out within the adapter's presence
+   * TTL). Sorted by {@link Presence#joinedAt()}, then subscription id; at most the engine's {@code
+   * maxPresence} (default 1 000) entries, the earliest joined.
+   *
+   * @return the subscribers; empty when there are none
+   * @throws StreamException {@code STREAM_PRESENCE_ERROR} when the store cannot be read
+   */
+  public List<Presence> presence() {
+    return core.presence(key);
+  }
+
+  /**
    * The current state with its {@code seq}, as a subscriber starts from. Overrides of {@code
    * stream::list(<stream>)} supply the data.
    *

@@ -11,6 +11,7 @@ import dev.rivulet.spi.GroupSnapshot;
 import dev.rivulet.spi.Guard;
 import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Notice;
+import dev.rivulet.spi.PresenceEntry;
 import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.List;
@@ -221,6 +222,21 @@ final class OverridingStorage implements StorageAdapter {
   @Override
   public void unsubscribe(GroupKey group) {
     delegate.unsubscribe(group);
+  }
+
+  @Override
+  public void presenceJoined(GroupKey group, PresenceEntry entry) {
+    delegate.presenceJoined(group, entry);
+  }
+
+  @Override
+  public void presenceLeft(GroupKey group, PresenceEntry entry) {
+    delegate.presenceLeft(group, entry);
+  }
+
+  @Override
+  public Optional<List<PresenceEntry>> presence(GroupKey group) {
+    return delegate.presence(group);
   }
 
   @Override

@@ -293,6 +293,22 @@ public final class StreamEngine implements AutoCloseable {
   }
 
   /**
+   * Records a subscriber whose join was allowed ({@link #join} completed with {@code true}) in its
+   * group's presence, which {@code stream::presence} and {@link Group#presence()} list on every
+   * instance, until the returned registration is closed. The WebSocket server calls it for each
+   * accepted join and closes it on leave, on a replacing join and when the connection ends; an
+   * embedding with its own transport may do the same. The entry's {@code joinedAt} is now.
+   *
+   * @param request who joined which group or item, with the connection's auth context; never null
+   * @return the registration; {@link Presence.Registration#close() close} it when the subscriber
+   *     leaves
+   * @throws StreamException {@code engine_closed} when the engine is closed
+   */
+  public Presence.Registration present(JoinRequest request) {
+    return core.present(Objects.requireNonNull(request, "request"));
+  }
+
+  /**
    * The current snapshot of a group (item null) or item, as a subscriber would start from.
    *
    * @param stream the stream name
@@ -332,6 +348,7 @@ public final class StreamEngine implements AutoCloseable {
     private int subscriberQueueLimit = LaneLimits.DEFAULT_LIMIT;
     private int triggerQueueLimit = LaneLimits.DEFAULT_LIMIT;
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    private int maxPresence = EngineCore.DEFAULT_MAX_PRESENCE;
 
     private Builder() {}
 
@@ -461,6 +478,23 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
+     * The most entries one {@code stream::presence} (or {@link Group#presence()}) returns, default
+     * 1 000: the earliest joined ones (in the order of the result) when a group has more live
+     * subscribers.
+     *
+     * @param max the bound, 1 to 1 000 000
+     * @return this builder
+     * @throws IllegalArgumentException when {@code max} is outside 1 to 1 000 000
+     */
+    public Builder maxPresence(int max) {
+      if (max < 1 || max > 1_000_000) {
+        throw new IllegalArgumentException("maxPresence must be in 1..1000000: " + max);
+      }
+      this.maxPresence = max;
+      return this;
+    }
+
+    /**
      * Builds the engine, which starts the storage adapter ({@link StorageAdapter#start}) before any
      * write.
      *
@@ -482,7 +516,8 @@ public final class StreamEngine implements AutoCloseable {
               lanes,
               maxItemBytes,
               maxValueDepth,
-              idempotencyWindow.toMillis()),
+              idempotencyWindow.toMillis(),
+              maxPresence),
           values);
     }
 

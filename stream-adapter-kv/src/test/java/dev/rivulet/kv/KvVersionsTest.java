@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.IntNode;
-import dev.rivulet.StreamException;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.Guard;
+import dev.rivulet.spi.PreconditionFailedException;
 import dev.rivulet.spi.StorageAdapter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class KvVersionsTest {
     }
     try (StorageAdapter store = KvAdapter.fileBased(dir).build()) {
       assertThatThrownBy(() -> store.set(G, "a", IntNode.valueOf(9), ifVersion(a + 1)))
-          .isInstanceOf(StreamException.class)
+          .isInstanceOf(PreconditionFailedException.class)
           .hasMessage("item a is at version " + a + ", not " + (a + 1));
       written = store.set(G, "a", IntNode.valueOf(2), ifVersion(a)).change().seq();
       assertThat(store.delete(G, "b", ifVersion(b)).change().committed()).isTrue();

@@ -19,6 +19,8 @@ import java.util.Base64;
  * P:{s.g}:receipt:key64 HASH the receipt of an idempotent write (seq, ts, item, old, new, note),
  *                 expiring after the idempotency window
  * P:{s.g}:events  channel of the group's events (sharded pub/sub)
+ * P:{s.g}:presence     HASH  presence member (instance:entry) -> entry JSON
+ * P:{s.g}:presence-ttl ZSET  presence member scored by its expiry (Redis time, ms)
  * P:{idx}:streams         ZSET  names of streams with at least one non-empty group
  * P:{idx}:groups:stream64 ZSET  names of the stream's non-empty groups
  * </pre>
@@ -63,6 +65,14 @@ final class Keys {
   /** The receipt of the idempotency key {@code key} in the group's slot. */
   String receipt(GroupKey group, String key) {
     return base(group) + "receipt:" + encode(key);
+  }
+
+  String presence(GroupKey group) {
+    return base(group) + "presence";
+  }
+
+  String presenceExpiry(GroupKey group) {
+    return base(group) + "presence-ttl";
   }
 
   String channel(GroupKey group) {

@@ -61,6 +61,7 @@ public final class RedisAdapter {
     private Duration timeout = Duration.ofSeconds(2);
     private int nearCache;
     private EventHistory.Limits history = EventHistory.Limits.defaults();
+    private Duration presenceTtl = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -200,6 +201,24 @@ public final class RedisAdapter {
       return this;
     }
 
+    /**
+     * How long a presence entry ({@code stream::presence}) outlives the last refresh of its
+     * instance (default 30 s). Each instance refreshes its own entries every third of it, so the
+     * subscribers of an instance that died without leaving are dropped within this time. All
+     * instances on one Redis should use the same setting.
+     *
+     * @param ttl the time, 100 ms … 1 h; not null
+     * @return this builder
+     */
+    public Builder presenceTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.toMillis() < 100 || ttl.compareTo(Duration.ofHours(1)) > 0) {
+        throw invalid("presenceTtl", ttl, "100ms..1h");
+      }
+      this.presenceTtl = ttl;
+      return this;
+    }
+
     private static StreamException invalid(String setter, Object value, String expected) {
       return new StreamException(
           StreamException.INVALID_ARGUMENT,
@@ -261,7 +280,8 @@ public final class RedisAdapter {
         NearCache cache = nearCache > 0 ? new NearCache(nearCache) : null;
         RedisTransport transport =
             new RedisTransport(redis, keys, clientConfig, nodeOf, timeout, cache);
-        return new RedisStorage(redis, cluster != null, keys, transport, cache, history);
+        return new RedisStorage(
+            redis, cluster != null, keys, transport, cache, history, presenceTtl);
       } catch (JedisException e) {
         if (redis != null) {
           redis.close();

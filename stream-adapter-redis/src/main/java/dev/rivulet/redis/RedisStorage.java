@@ -13,8 +13,10 @@ import dev.rivulet.spi.ItemUpdater;
 import dev.rivulet.spi.Names;
 import dev.rivulet.spi.Notice;
 import dev.rivulet.spi.PreconditionFailedException;
+import dev.rivulet.spi.PresenceEntry;
 import dev.rivulet.spi.Receipt;
 import dev.rivulet.spi.StorageAdapter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +62,7 @@ final class RedisStorage implements StorageAdapter {
   private final KeyedLocks<ItemKey> updates = new KeyedLocks<>();
   private final KnownValues known = new KnownValues();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RedisPresence presence;
   private volatile EventSink sink;
 
   RedisStorage(
@@ -68,8 +71,10 @@ final class RedisStorage implements StorageAdapter {
       Keys keys,
       RedisTransport transport,
       NearCache cache,
-      EventHistory.Limits history) {
+      EventHistory.Limits history,
+      Duration presenceTtl) {
     this.redis = redis;
+    this.presence = new RedisPresence(redis, keys, presenceTtl);
     this.historyEvents = String.valueOf(history.maxEvents());
     this.historyAgeMillis = Math.max(1, history.maxAge().toMillis());
     this.historyMillis = String.valueOf(historyAgeMillis);
@@ -93,6 +98,25 @@ final class RedisStorage implements StorageAdapter {
   @Override
   public void unsubscribe(GroupKey group) {
     transport.unsubscribe(group);
+  }
+
+  @Override
+  public void presenceJoined(GroupKey group, PresenceEntry entry) {
+    presence.joined(group, entry);
+  }
+
+  @Override
+  public void presenceLeft(GroupKey group, PresenceEntry entry) {
+    presence.left(group, entry);
+  }
+
+  @Override
+  public Optional<List<PresenceEntry>> presence(GroupKey group) {
+    try {
+      return Optional.of(presence.list(group));
+    } catch (JedisException e) {
+      throw failure("STREAM_PRESENCE_ERROR", "get presence", e);
+    }
   }
 
   // ---- reads ----
@@ -612,6 +636,7 @@ final class RedisStorage implements StorageAdapter {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
+        presence.close();
         transport.close();
       } finally {
         redis.close();

@@ -3,6 +3,8 @@ package dev.rivulet.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rivulet.JoinRequest;
+import dev.rivulet.Presence;
 import dev.rivulet.StreamEngine;
 import dev.rivulet.Subscription;
 import dev.rivulet.redis.testing.RedisExtension;
@@ -75,6 +77,36 @@ class RedisClusterContractIT extends StorageAdapterContract {
               (t % 2 == 0 ? a : b)
                   .invoke("stream::update", RedisFanOutTest.incrementInput("s", "c", "n")));
       assertThat(b.get("s", "c", "n").get("n").asLong()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void presenceIsSharedAcrossInstancesForGroupsOnEveryNode() throws Exception {
+    try (StreamEngine a = cluster.engine(b -> b.presenceTtl(Duration.ofMillis(900)));
+        StreamEngine b = engine()) {
+      List<Presence.Registration> registrations = new ArrayList<>();
+      for (int g = 0; g < 6; g++) {
+        registrations.add(a.present(new JoinRequest("a" + g, "s", "g" + g, null, null)));
+        registrations.add(b.present(new JoinRequest("b" + g, "s", "g" + g, "i", null)));
+      }
+      for (int g = 0; g < 6; g++) {
+        assertThat(a.stream("s").group("g" + g).presence())
+            .extracting(Presence::subscriptionId)
+            .containsExactlyInAnyOrder("a" + g, "b" + g);
+      }
+      registrations.get(1).close(); // b0
+      assertThat(a.stream("s").group("g0").presence())
+          .extracting(Presence::subscriptionId)
+          .containsExactly("a0");
+      cluster.flushAll(); // lost: a's refresh (every 300 ms) puts its entries back on every node
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  b.stream("s").group("g5").presence().stream()
+                      .map(Presence::subscriptionId)
+                      .toList()
+                      .contains("a5"));
     }
   }
 }

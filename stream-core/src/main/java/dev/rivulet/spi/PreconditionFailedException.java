@@ -8,8 +8,13 @@ package dev.rivulet.spi;
 public final class PreconditionFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final transient String item;
+  /** The item whose condition failed. */
+  private final String item;
+
+  /** Its version when the write was refused, 0 when it did not exist. */
   private final long current;
+
+  /** The version the write expected, 0 = must not exist. */
   private final long expected;
 
   /**

@@ -249,6 +249,40 @@ public interface StorageAdapter extends AutoCloseable {
    */
   default void unsubscribe(GroupKey group) {}
 
+  /**
+   * A WebSocket subscriber of this instance joined the group (its join triggers allowed it): an
+   * adapter that shares presence across instances records {@code entry} where every instance can
+   * read it, until {@link #presenceLeft} or until this instance stops refreshing it (a crash). The
+   * default does nothing: the engine keeps its own entries in a {@link PresenceTable}. A failure
+   * may be thrown; the engine logs it and the join stands.
+   *
+   * @param group the joined group (the group of a joined item)
+   * @param entry the subscriber; its {@link PresenceEntry#key() key} is unique in this engine
+   */
+  default void presenceJoined(GroupKey group, PresenceEntry entry) {}
+
+  /**
+   * The subscriber of {@code entry} left (leave message, replaced subscription or closed
+   * connection); the default does nothing.
+   *
+   * @param group the group it had joined
+   * @param entry the entry given to {@link #presenceJoined} before
+   */
+  default void presenceLeft(GroupKey group, PresenceEntry entry) {}
+
+  /**
+   * The live subscribers of the group on every instance, in any order (the engine sorts them by
+   * {@link PresenceEntry#ORDER} and bounds their number), or empty when this adapter does not share
+   * presence: the engine then answers from the entries of its own process, which is complete for a
+   * store that no other process uses. The default returns empty.
+   *
+   * @param group the group
+   * @return the entries of every instance, or empty for "this process only"
+   */
+  default Optional<List<PresenceEntry>> presence(GroupKey group) {
+    return Optional.empty();
+  }
+
   /** Flushes and releases everything; idempotent. */
   @Override
   void close();

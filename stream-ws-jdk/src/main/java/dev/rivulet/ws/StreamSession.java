@@ -3,6 +3,7 @@ package dev.rivulet.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rivulet.JoinRequest;
+import dev.rivulet.Presence;
 import dev.rivulet.Snapshot;
 import dev.rivulet.StreamEvent;
 import dev.rivulet.StreamException;
@@ -62,7 +63,12 @@ final class StreamSession implements WsHandler {
   private volatile Connection connection;
   private volatile boolean closed;
 
-  private record Active(JoinRequest request, Subscription subscription, Listener listener) {}
+  /** A subscribed join, with its place in the group's presence ({@code stream::presence}). */
+  private record Active(
+      JoinRequest request,
+      Subscription subscription,
+      Listener listener,
+      Presence.Registration presence) {}
 
   StreamSession(StreamProtocol protocol, JsonNode context, JoinRequest autoJoin) {
     this.protocol = protocol;
@@ -236,12 +242,15 @@ final class StreamSession implements WsHandler {
       old.subscription.close(); // replaced: no leave
       release(old);
     }
+    // listed before its sync is queued: a client holding its sync is in stream::presence
+    Presence.Registration presence = protocol.engine.present(request);
     Subscription subscription;
     try {
       subscription =
           protocol.engine.subscribe(
               request.streamName(), request.groupId(), request.itemId(), since, listener);
     } catch (RuntimeException e) {
+      presence.close();
       release(group, listener);
       if (e instanceof StreamException se && se.code().startsWith("STREAM_")) {
         retryLater(request, since, deadline, delayMillis, se);
@@ -257,7 +266,8 @@ final class StreamSession implements WsHandler {
       }
       throw e;
     }
-    subscriptions.put(request.subscriptionId(), new Active(request, subscription, listener));
+    subscriptions.put(
+        request.subscriptionId(), new Active(request, subscription, listener, presence));
   }
 
   private void retryLater(
@@ -305,6 +315,7 @@ final class StreamSession implements WsHandler {
     List<CompletableFuture<Void>> leaves = new ArrayList<>();
     for (Active active : subscriptions.values()) {
       active.subscription.close();
+      active.presence.close();
       active.listener.settle();
       leaves.add(protocol.engine.leave(active.request));
     }
@@ -318,6 +329,7 @@ final class StreamSession implements WsHandler {
   }
 
   private void release(Active active) {
+    active.presence.close();
     release(active.subscription.group(), active.listener);
   }
 

@@ -65,15 +65,18 @@ class InspectorPageIT {
     }
   }
 
+  /** What {@code js} returns, an array, as strings. */
+  private List<String> strings(String js) throws Exception {
+    List<String> list = new ArrayList<>();
+    browser.script(js).forEach(r -> list.add(r.asText()));
+    return list;
+  }
+
   /** Each shown row as "id=value text". */
   private List<String> rows() throws Exception {
-    JsonNode rows =
-        browser.script(
-            "return Array.from(document.querySelectorAll('#items tr[data-item-id]'))"
-                + ".map(r => r.dataset.itemId + '=' + r.querySelector('td.item-value').textContent);");
-    List<String> list = new ArrayList<>();
-    rows.forEach(r -> list.add(r.asText()));
-    return list;
+    return strings(
+        "return Array.from(document.querySelectorAll('#items tr[data-item-id]'))"
+            + ".map(r => r.dataset.itemId + '=' + r.querySelector('td.item-value').textContent);");
   }
 
   private String text(String css) throws Exception {
@@ -106,12 +109,10 @@ class InspectorPageIT {
     engine.send("shop", "cart", "checkout", json("{\"total\":12}"), null);
     await().atMost(WAIT).ignoreExceptions().until(() -> text("#events").contains("checkout"));
     // the live tail: every change and custom event after the sync, newest first, with its seq
-    JsonNode tail =
-        browser.script(
+    List<String> lines =
+        strings(
             "return Array.from(document.querySelectorAll('#events li[data-seq]'))"
                 + ".map(li => li.dataset.seq + ' ' + li.dataset.kind);");
-    List<String> lines = new ArrayList<>();
-    tail.forEach(l -> lines.add(l.asText()));
     long seq = engine.snapshot("shop", "cart", null).seq();
     assertThat(lines).containsExactly(seq + " event", (seq - 1) + " update", (seq - 2) + " create");
     Files.createDirectories(SCREENSHOTS);
@@ -133,6 +134,43 @@ class InspectorPageIT {
         .ignoreExceptions()
         .until(() -> rows().equals(List.of("pear={\"qty\":2}", "plum={\"qty\":9}")));
     browser.screenshot(SCREENSHOTS.resolve("inspector-edited.png"));
+  }
+
+  /** The shown presence rows as "subscription item". */
+  private List<String> presenceRows() throws Exception {
+    return strings(
+        "return Array.from(document.querySelectorAll('#presence tr[data-subscription-id]'))"
+            + ".map(r => r.dataset.subscriptionId + ' '"
+            + " + r.querySelector('td.presence-item').textContent);");
+  }
+
+  @Test
+  void presenceListShowsASecondSubscriberJoiningAndLeaving() throws Exception {
+    engine.set("chat", "room", "msg-1", json("{\"text\":\"hi\"}"));
+    browser.open("http://127.0.0.1:" + server.port() + "/?stream=chat&group=room");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> presenceRows().equals(List.of("inspector (whole group)")));
+    assertThat(text("#presence-count")).isEqualTo("1 subscriber");
+
+    try (JdkClient second = new JdkClient(server.port(), "/")) {
+      second.join("second-tab", "chat", "room", "msg-1");
+      second.next(); // its sync: it is listed from now on
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(
+              () -> presenceRows().equals(List.of("inspector (whole group)", "second-tab msg-1")));
+      assertThat(text("#presence-count")).isEqualTo("2 subscribers");
+      Files.createDirectories(SCREENSHOTS);
+      browser.screenshot(SCREENSHOTS.resolve("inspector-presence.png"));
+      second.leave("second-tab", "chat", "room", "msg-1");
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(() -> presenceRows().equals(List.of("inspector (whole group)")));
+    }
   }
 
   private String style(String css, String property) throws Exception {
