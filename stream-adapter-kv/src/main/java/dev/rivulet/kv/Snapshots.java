@@ -11,18 +11,24 @@ import java.util.List;
 
 /**
  * Snapshot files: a header record naming the first log segment not included, one record per group
- * (name, seq, timestamp, items in list order, emptied groups included so seq never goes backwards)
- * and an end record with the group count. Written through {@link Layout#replaceAtomically}.
+ * (name, seq, timestamp, items in list order, then the {@link SeqReserve} mark; emptied groups
+ * included so seq never goes backwards) and an end record with the group count. Snapshots written
+ * before the mark existed end a group record after its items and load with mark 0. Written through
+ * {@link Layout#replaceAtomically}.
  */
 final class Snapshots {
   private Snapshots() {}
 
-  static void write(Path dir, long segment, List<GroupSnapshot> groups) throws IOException {
+  /** One group's copy: its snapshot and its seq reservation mark. */
+  record Group(GroupSnapshot snapshot, long mark) {}
+
+  static void write(Path dir, long segment, List<Group> groups) throws IOException {
     Layout.replaceAtomically(
         Layout.snapshot(dir, segment),
         out -> {
           out.write(new Records.Payload().b(Records.SNAP_HEADER).l(segment).framed());
-          for (GroupSnapshot g : groups) {
+          for (Group copy : groups) {
+            GroupSnapshot g = copy.snapshot();
             Records.Payload p =
                 new Records.Payload()
                     .b(Records.SNAP_GROUP)
@@ -34,7 +40,7 @@ final class Snapshots {
             for (GroupSnapshot.Item item : g.items()) {
               p.s(item.id()).bytes(Records.json(item.value()));
             }
-            out.write(p.framed());
+            out.write(p.l(copy.mark()).framed());
           }
           out.write(new Records.Payload().b(Records.SNAP_END).l(groups.size()).framed());
         });
@@ -73,6 +79,9 @@ final class Snapshots {
           g.put(id, Records.parse(Records.bytes(in)));
         }
         g.advance(seq, ts);
+        if (in.available() >= Long.BYTES) {
+          SeqReserve.recovered(g, in.readLong(), 0);
+        }
         groups++;
       } else if (type == Records.SNAP_END) {
         if (in.readLong() != groups) {
