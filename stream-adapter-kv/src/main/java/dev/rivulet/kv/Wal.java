@@ -41,6 +41,9 @@ final class Wal implements AutoCloseable {
   /** After a failed write, later writes fail at once for this long before the log retries. */
   static final long RETRY_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** The longest a batch waits for the writers of the previous one to append again. */
+  static final long MAX_GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
   private final Path dir;
   private final Manifest manifest;
   private final KvAdapter.Fsync mode;
@@ -75,6 +78,8 @@ final class Wal implements AutoCloseable {
   private boolean broken; // bytes past segmentBytes may be in the file
   private boolean unforced; // BATCH / OFF: good bytes not yet forced
   private long lastForce = System.nanoTime();
+  private long lastForceNanos; // how long the last batch's force took
+  private int lastBatchRecords; // records in the last batch
 
   private final AtomicLong bytesSinceSnapshot = new AtomicLong();
   private final AtomicLong appended = new AtomicLong();
@@ -322,6 +327,7 @@ final class Wal implements AutoCloseable {
             work.awaitUninterruptibly();
           }
         }
+        gather();
         batch = pending;
         pending = spare;
         spare = null;
@@ -358,6 +364,7 @@ final class Wal implements AutoCloseable {
       }
       List<Waiter> woken = inFlight;
       inFlight = List.of();
+      lastBatchRecords = woken.size();
       complete(woken, error);
       woken.clear();
       boolean drained;
@@ -431,9 +438,11 @@ final class Wal implements AutoCloseable {
       if (hook != null) {
         hook.run();
       }
+      long start = System.nanoTime();
       channel.force(false);
       forces.incrementAndGet();
       lastForce = System.nanoTime();
+      lastForceNanos = lastForce - start;
     }
     segmentBytes += batch.size;
     broken = false;
@@ -479,6 +488,26 @@ final class Wal implements AutoCloseable {
         "kv log {} cut back to byte offset {} (the end of the last good write)",
         Layout.segment(dir, segment),
         segmentBytes);
+  }
+
+  /**
+   * With {@code ALWAYS}, before a batch is taken: lets the writers the last batch released append
+   * again, waiting until as many records as that batch had are buffered, but no longer than a
+   * quarter of the last fsync (at most {@link #MAX_GATHER_NANOS}). Without it the first writer back
+   * makes a batch of one while the others queue behind its fsync, and batches alternate between one
+   * record and the rest. A lone writer (a batch of one) never waits. Caller holds the lock.
+   */
+  private void gather() throws InterruptedException {
+    if (mode != KvAdapter.Fsync.ALWAYS || lastBatchRecords <= 1) {
+      return;
+    }
+    long deadline = System.nanoTime() + Math.min(lastForceNanos / 4, MAX_GATHER_NANOS);
+    while (pendingWaiters.size() < lastBatchRecords
+        && !closing
+        && rollsRequested == rollsDone
+        && deadline - System.nanoTime() > 0) {
+      work.awaitNanos(deadline - System.nanoTime());
+    }
   }
 
   /** Caller holds the lock. */

@@ -22,10 +22,13 @@ final class PendingWrites {
     final Notice notice;
     final TableStore.Receipt receipt; // null: nothing to wait for, only its turn
 
-    /** Set under the group's monitor: still pending, applied, or failed with this message. */
-    boolean applied;
+    /**
+     * Set under the group's monitor: still pending, applied, or failed with this message; volatile
+     * so that a writer whose write another one applied goes on without the monitor.
+     */
+    volatile boolean applied;
 
-    String failure;
+    volatile String failure;
 
     Write(TableStore.Op op, Change change, Notice notice, TableStore.Receipt receipt) {
       this.op = op;

@@ -192,6 +192,9 @@ public class TableStore implements StorageAdapter {
     if (w.receipt != null) {
       w.receipt.await();
     }
+    if (w.applied) {
+      return w.change; // the batch's first writer applied it: no second pass through the monitor
+    }
     boolean interrupted = false;
     synchronized (g) {
       settle(g);
