@@ -28,7 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -190,19 +190,9 @@ class KvPipelineTest {
     FileStorage store = open();
     long forces = store.wal().forces();
     try (StreamEngine engine = StreamEngine.builder().storage(store).build()) {
-      List<Future<Object>> writers =
-          start(
-              WRITERS,
-              i ->
-                  () -> {
-                    for (int k = 0; k < perWriter; k++) {
-                      engine.update("s", "g", "n", List.of(UpdateOp.increment("count", 3)));
-                    }
-                    return null;
-                  });
-      for (Future<Object> w : writers) {
-        get(w);
-      }
+      fromEachWriter(
+          perWriter,
+          (i, k) -> engine.update("s", "g", "n", List.of(UpdateOp.increment("count", 3))));
       assertThat(engine.get("s", "g", "n").get("count").asLong())
           .isEqualTo(3L * WRITERS * perWriter);
       assertThat(store.wal().forces() - forces)
@@ -231,7 +221,7 @@ class KvPipelineTest {
     long forces = first.wal().forces();
     try (StreamEngine engine = StreamEngine.builder().storage(first).build()) {
       engine.subscribe("s", "g", null, 0L, listener);
-      writeFromMany(() -> engine, perWriter);
+      fromEachWriter(perWriter, (i, k) -> engine.set("s", "g", "i" + i, IntNode.valueOf(k)));
       await().atMost(Duration.ofSeconds(20)).until(() -> heard.size() == total);
       assertThat(heard)
           .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
@@ -251,14 +241,15 @@ class KvPipelineTest {
     }
   }
 
-  private void writeFromMany(Supplier<StreamEngine> engine, int perWriter) throws Exception {
+  /** Runs {@code write(writer, k)} for k = 0 … perWriter - 1 on each of the writers at once. */
+  private void fromEachWriter(int perWriter, BiConsumer<Integer, Integer> write) throws Exception {
     List<Future<Object>> writers =
         start(
             WRITERS,
             i ->
                 () -> {
                   for (int k = 0; k < perWriter; k++) {
-                    engine.get().set("s", "g", "i" + i, IntNode.valueOf(k));
+                    write.accept(i, k);
                   }
                   return null;
                 });
