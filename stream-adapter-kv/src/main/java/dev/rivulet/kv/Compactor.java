@@ -9,18 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Background compaction on the thread {@code rivulet-kv-compactor}: switch the log to a fresh
  * segment n, copy every group under its monitor (one group at a time, so writers pause only for the
- * copy of their own group's item references), write {@code snapshot-n} through a temp file, force
- * and rename it, record it in the {@link Manifest}, then delete the segments and snapshots below n.
- * A crash at any step leaves either the old snapshot with all its segments or the new one: recovery
- * is consistent either way. A failed compaction (a full disk) is retried after a backoff of {@link
- * #FIRST_RETRY_NANOS} doubling to {@link #MAX_RETRY_NANOS}, reset by a success; the log is kept
- * meanwhile.
+ * copy of their own group's item references; the group's writes whose records are already in the
+ * log, durable but not yet applied, are applied first, since the segments they are in go away),
+ * write {@code snapshot-n} through a temp file, force and rename it, record it in the {@link
+ * Manifest}, then delete the segments and snapshots below n. A crash at any step leaves either the
+ * old snapshot with all its segments or the new one: recovery is consistent either way. A failed
+ * compaction (a full disk) is retried after a backoff of {@link #FIRST_RETRY_NANOS} doubling to
+ * {@link #MAX_RETRY_NANOS}, reset by a success; the log is kept meanwhile.
  */
 final class Compactor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
@@ -30,6 +32,7 @@ final class Compactor implements AutoCloseable {
 
   private final Path dir;
   private final GroupTable table;
+  private final Function<GroupTable.Group, Snapshots.Group> copier;
   private final Manifest manifest;
   private final Object signal = new Object();
   private final Object running = new Object();
@@ -45,9 +48,18 @@ final class Compactor implements AutoCloseable {
   private Wal wal;
   private Thread thread;
 
-  Compactor(Path dir, GroupTable table, Manifest manifest) {
+  /**
+   * A compactor of {@code table}; {@code copier} copies one group under its monitor, with every
+   * change whose record is already in the log applied.
+   */
+  Compactor(
+      Path dir,
+      GroupTable table,
+      Function<GroupTable.Group, Snapshots.Group> copier,
+      Manifest manifest) {
     this.dir = dir;
     this.table = table;
+    this.copier = copier;
     this.manifest = manifest;
   }
 
@@ -130,15 +142,12 @@ final class Compactor implements AutoCloseable {
   long compact() throws IOException, InterruptedException {
     synchronized (running) {
       long segment = wal.rollForSnapshot();
-      List<Snapshots.Copy> copies = new ArrayList<>();
+      List<Snapshots.Group> copies = new ArrayList<>();
       table.forEachGroup(
           g -> {
-            Snapshots.Copy copy;
-            synchronized (g) {
-              long start = System.nanoTime(); // the pause writers of g see: the copy itself
-              copy = new Snapshots.Copy(g.snapshot(), g.versions());
-              maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
-            }
+            long start = System.nanoTime(); // the pause writers of g see: the copy itself
+            Snapshots.Group copy = copier.apply(g);
+            maxGroupCopyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
             if (copy.snapshot().seq() > 0) {
               copies.add(copy);
             }

@@ -6,18 +6,24 @@ import dev.rivulet.internal.store.TableStore;
 import dev.rivulet.spi.Change;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable kv store: the in-process {@link TableStore} (one monitor per group) with a
  * write-ahead log plugged into its journal hook, background compaction and the directory lock. A
- * write holds its group's monitor while its record is appended and made durable (per the fsync
- * mode); only then does the table apply it and report it: readers never see a value that is not yet
- * persisted, a write that fails to persist changes nothing, and the engine sees each group's
- * changes in seq order after they are durable. Writers of different groups share one fsync through
- * the log's group commit.
+ * write appends its record under its group's monitor without waiting, waits for it outside the
+ * monitor (per the fsync mode; the log's group commit shares one fsync among every waiting record,
+ * of one group or many), and only then does the table apply it and report it, in seq order: readers
+ * never see a value that is not yet persisted, a write that fails to persist changes nothing, and
+ * the engine sees each group's changes in seq order after they are durable. A send writes nothing
+ * but, once per {@link SeqReserve#BLOCK} seqs, a RESERVE record it does not wait for.
  */
 final class FileStorage extends TableStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileStorage.class);
+
   private final Path dir;
+  private final GroupTable table;
   private final DirLock dirLock;
   private final Wal wal;
   private final Compactor compactor;
@@ -27,11 +33,18 @@ final class FileStorage extends TableStore {
   FileStorage(KvAdapter.Builder options, Recovery.Result recovered, DirLock dirLock)
       throws IOException {
     super(recovered.table());
-    GroupTable table = recovered.table();
+    this.table = recovered.table();
     this.dir = options.dir();
     this.dirLock = dirLock;
     Manifest manifest = new Manifest(dir, recovered.manifest());
-    this.compactor = new Compactor(dir, table, manifest);
+    this.compactor =
+        new Compactor(
+            dir,
+            table,
+            g ->
+                settled(
+                    g, x -> new Snapshots.Group(x.snapshot(), x.versions(), SeqReserve.markOf(x))),
+            manifest);
     this.wal =
         new Wal(
             dir,
@@ -45,31 +58,23 @@ final class FileStorage extends TableStore {
   }
 
   /**
-   * Appends the change's record and waits for it per the fsync mode; a send's record is only queued
-   * (it keeps the seq going across restarts, and the next durable write forces it). Caller holds
-   * the monitor.
+   * Appends a set's or delete's record and returns its receipt; a send only makes sure its seq is
+   * covered by the group's reservation. Caller holds the monitor.
    */
   @Override
-  protected void append(Op op, Change change) throws IOException {
-    byte type =
-        switch (op) {
-          case SET -> Records.SET;
-          case DELETE -> Records.DELETE;
-          case SEND -> Records.SEND;
-        };
-    byte[] record =
+  protected Durability append(GroupTable.Group group, Op op, Change change) throws IOException {
+    if (op == Op.SEND) {
+      return SeqReserve.of(group).cover(group, change.seq(), wal);
+    }
+    byte type = op == Op.SET ? Records.SET : Records.DELETE;
+    return wal.append(
         Records.logRecord(
             type,
             change.group(),
             change.item(),
             change.seq(),
             change.timestamp(),
-            change.newValue());
-    if (op == Op.SEND) {
-      wal.writeUnforced(record); // a transient event never waits for a force
-    } else {
-      wal.write(record);
-    }
+            change.newValue()));
   }
 
   /** kv is also used on its own (without an engine): its failures are API exceptions. */
@@ -96,6 +101,27 @@ final class FileStorage extends TableStore {
     return wal;
   }
 
+  /**
+   * Lowers every group's seq mark to its seq; {@link Wal#close} then forces the records. Best
+   * effort: when the log takes nothing more, the next open only jumps the seqs.
+   */
+  private void lowerMarks() {
+    table.forEachGroup(g -> settled(g, this::lowerMark));
+  }
+
+  private Void lowerMark(GroupTable.Group g) {
+    byte[] record = SeqReserve.lowered(g);
+    if (record != null) {
+      try {
+        wal.append(record);
+      } catch (IOException e) {
+        LOG.debug(
+            "kv store in {} could not lower the seq mark of {}: {}", dir, g.key(), e.toString());
+      }
+    }
+    return null;
+  }
+
   /** Stops compaction, flushes and forces the log in every fsync mode, releases the lock. */
   @Override
   public void close() {
@@ -106,6 +132,7 @@ final class FileStorage extends TableStore {
       closed = true;
     }
     compactor.close();
+    lowerMarks();
     wal.close();
     dirLock.close();
   }

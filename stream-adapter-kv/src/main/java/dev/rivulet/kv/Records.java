@@ -26,7 +26,8 @@ final class Records {
 
   static final byte SET = 1;
   static final byte DELETE = 2;
-  static final byte SEND = 3;
+  static final byte SEND = 3; // written before 0.2: a send's seq; still replayed
+  static final byte RESERVE = 4; // a group's seq high-water mark (in the seq field), see SeqReserve
   static final byte SNAP_HEADER = 10;
   static final byte SNAP_GROUP = 11;
   static final byte SNAP_END = 12;
@@ -38,7 +39,10 @@ final class Records {
 
   private Records() {}
 
-  /** One decoded log record. {@code value} is JSON bytes for SET, else null. */
+  /**
+   * One decoded log record. {@code value} is JSON bytes for SET, else null; for RESERVE {@code seq}
+   * is the mark.
+   */
   record Entry(byte type, GroupKey group, String item, long seq, long timestamp, byte[] value) {}
 
   /** Encodes and frames a log record. */
@@ -50,6 +54,9 @@ final class Records {
       case SET -> p.s(item).bytes(json(value));
       case DELETE -> p.s(item);
       case SEND -> p.opt(item);
+      case RESERVE -> {
+        // the mark is the seq field
+      }
       default -> throw new IllegalArgumentException("record type " + type);
     }
     return p.framed();
@@ -65,6 +72,7 @@ final class Records {
       case SET -> new Entry(type, group, str(in), seq, ts, bytes(in));
       case DELETE -> new Entry(type, group, str(in), seq, ts, null);
       case SEND -> new Entry(type, group, in.readBoolean() ? str(in) : null, seq, ts, null);
+      case RESERVE -> new Entry(type, group, null, seq, ts, null);
       default -> throw new IOException("unknown log record type " + type);
     };
   }

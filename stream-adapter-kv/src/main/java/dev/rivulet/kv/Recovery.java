@@ -17,14 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the state of a kv directory: the newest snapshot, then every later log segment in order.
- * Log records of a group whose seq the snapshot already includes are skipped (a snapshot is taken
- * group by group while writers go on, so it may include some changes of the following segment). A
- * bad record at the very end of the last segment is a torn write: the file is cut there. A bad
- * record followed by good ones is corruption: the open is refused with the file and byte offset,
- * unless {@code skipCorruptRecords} is set, in which case the bad bytes are skipped and logged.
- * Which snapshot and segments make up the state is the {@link Manifest}'s word: a listed file that
- * is missing refuses the open naming it; a directory without a manifest is adopted from its files.
+ * Rebuilds the state of a kv directory: the newest snapshot, then every later log segment in order;
+ * at the end each group's seq is raised to its {@link SeqReserve} mark. Log records of a group
+ * whose seq the snapshot already includes are skipped (a snapshot is taken group by group while
+ * writers go on, so it may include some changes of the following segment). A bad record at the very
+ * end of the last segment is a torn write: the file is cut there. A bad record followed by good
+ * ones is corruption: the open is refused with the file and byte offset, unless {@code
+ * skipCorruptRecords} is set, in which case the bad bytes are skipped and logged. Which snapshot
+ * and segments make up the state is the {@link Manifest}'s word: a listed file that is missing
+ * refuses the open naming it; a directory without a manifest is adopted from its files.
  */
 final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -91,6 +92,7 @@ final class Recovery {
         replay(file, s == state.lastSegment());
       }
     }
+    table.forEachGroup(SeqReserve::raise); // seqs up to the mark may have been seen
     return new Result(table, state);
   }
 
@@ -275,6 +277,10 @@ final class Recovery {
       return false;
     }
     GroupTable.Group g = table.obtain(e.group());
+    if (e.type() == Records.RESERVE) {
+      SeqReserve.recovered(g, e.seq(), e.timestamp()); // the later holds (a clean close lowers it)
+      return true;
+    }
     if (e.seq() <= g.seq()) {
       return true; // already in the snapshot
     }

@@ -12,23 +12,24 @@ import java.util.Map;
 
 /**
  * Snapshot files: a header record naming the first log segment not included, one record per group
- * (name, seq, timestamp, items in list order with their versions, emptied groups included so seq
- * never goes backwards) and an end record with the group count. Written through {@link
- * Layout#replaceAtomically}. Snapshots written before versions were kept ({@code SNAP_GROUP}
- * records, items without versions) still load; their items are at the group's seq.
+ * (name, seq, timestamp, items in list order with their versions, then the {@link SeqReserve} mark;
+ * emptied groups included so seq never goes backwards) and an end record with the group count.
+ * Written through {@link Layout#replaceAtomically}. Snapshots written before versions were kept
+ * ({@code SNAP_GROUP} records, items without versions) still load, their items at the group's seq;
+ * so do those written before the mark existed (mark 0).
  */
 final class Snapshots {
   private Snapshots() {}
 
-  /** One group's copy for a snapshot: its items and their versions by id. */
-  record Copy(GroupSnapshot snapshot, Map<String, Long> versions) {}
+  /** One group's copy: its snapshot, its items' versions by id and its seq reservation mark. */
+  record Group(GroupSnapshot snapshot, Map<String, Long> versions, long mark) {}
 
-  static void write(Path dir, long segment, List<Copy> copies) throws IOException {
+  static void write(Path dir, long segment, List<Group> copies) throws IOException {
     Layout.replaceAtomically(
         Layout.snapshot(dir, segment),
         out -> {
           out.write(new Records.Payload().b(Records.SNAP_HEADER).l(segment).framed());
-          for (Copy copy : copies) {
+          for (Group copy : copies) {
             GroupSnapshot g = copy.snapshot();
             Records.Payload p =
                 new Records.Payload()
@@ -42,7 +43,7 @@ final class Snapshots {
               p.s(item.id()).l(copy.versions().getOrDefault(item.id(), g.seq()));
               p.bytes(Records.json(item.value()));
             }
-            out.write(p.framed());
+            out.write(p.l(copy.mark()).framed());
           }
           out.write(new Records.Payload().b(Records.SNAP_END).l(copies.size()).framed());
         });
@@ -87,6 +88,9 @@ final class Snapshots {
           }
         }
         g.advance(seq, ts);
+        if (in.available() >= Long.BYTES) {
+          SeqReserve.recovered(g, in.readLong(), 0);
+        }
         groups++;
       } else if (type == Records.SNAP_END) {
         if (in.readLong() != groups) {

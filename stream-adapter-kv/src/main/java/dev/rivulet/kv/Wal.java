@@ -1,5 +1,6 @@
 package dev.rivulet.kv;
 
+import dev.rivulet.internal.store.TableStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,22 +20,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead log with group commit. Writers copy their framed record into a shared buffer and
- * wait; one I/O thread ({@code rivulet-kv-wal}) writes everything buffered with one {@code write}
- * and, with {@link KvAdapter.Fsync#ALWAYS}, one {@code force(false)} (fdatasync) for the whole
- * batch, then wakes the writers. All file I/O happens on that thread, so an interrupted writer can
- * never close the channel.
+ * get a {@link Waiter} back at once ({@link #append}); one I/O thread ({@code rivulet-kv-wal})
+ * writes everything buffered with one {@code write} and, with {@link KvAdapter.Fsync#ALWAYS}, one
+ * {@code force(false)} (fdatasync) for the whole batch, then completes the batch's waiters in the
+ * order their records were appended (so when a record is done, every record appended before it is
+ * done too). All file I/O happens on that thread, so an interrupted writer can never close the
+ * channel.
  *
  * <p>A batch whose write or force fails (a full disk, an I/O error) fails as a whole: each of its
  * writers gets the error and the file is cut back to the end of the last good batch, so no torn or
- * unacknowledged record stays in it. For {@link #RETRY_AFTER_NANOS} after that, new writes fail at
- * once; the next write after it first repairs the log (cut back, force) and then goes on, so the
- * log recovers by itself once the cause is gone. Acknowledged records are never cut.
+ * unacknowledged record stays in it. The records appended meanwhile (the next batch) fail with it,
+ * so no record that follows a failed one ever reaches the file. For {@link #RETRY_AFTER_NANOS}
+ * after that, new writes fail at once; the next write after it first repairs the log (cut back,
+ * force) and then goes on, so the log recovers by itself once the cause is gone. Acknowledged
+ * records are never cut.
  */
 final class Wal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
 
   /** After a failed write, later writes fail at once for this long before the log retries. */
   static final long RETRY_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** The longest a batch waits for the writers of the previous one to append again. */
+  static final long MAX_GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
   private final Path dir;
   private final Manifest manifest;
@@ -70,8 +78,16 @@ final class Wal implements AutoCloseable {
   private boolean broken; // bytes past segmentBytes may be in the file
   private boolean unforced; // BATCH / OFF: good bytes not yet forced
   private long lastForce = System.nanoTime();
+  private long lastForceNanos; // how long the last batch's force took
+  private int lastBatchRecords; // records in the last batch
 
   private final AtomicLong bytesSinceSnapshot = new AtomicLong();
+  private final AtomicLong appended = new AtomicLong();
+  private final AtomicLong forces = new AtomicLong();
+
+  /** Test hook: runs on the I/O thread before each batch's force; may block or throw. */
+  volatile IoHook beforeForce;
+
   private final AtomicLong maxRollNanos = new AtomicLong();
   private final Thread thread;
 
@@ -98,18 +114,65 @@ final class Wal implements AutoCloseable {
     thread.start();
   }
 
-  /** A writer waiting for its record. */
-  private static final class Waiter {
-    final Thread thread = Thread.currentThread();
+  /** Something the I/O thread runs that may fail (a test hook). */
+  @FunctionalInterface
+  interface IoHook {
+    void run() throws IOException;
+  }
 
-    /** Whether it waits for the force of its batch (else only for the write). */
-    final boolean durable;
+  /**
+   * One appended record: done once it is written and, per the fsync mode, forced, or failed. The
+   * appending thread parks ({@code LockSupport}); any other thread waits on the waiter's monitor.
+   */
+  static final class Waiter implements TableStore.Durability {
+    private final Thread owner = Thread.currentThread();
+    private volatile boolean done;
+    private volatile boolean shared; // a thread other than the owner waits
+    private volatile IOException error;
 
-    volatile boolean done;
-    volatile IOException error;
+    @Override
+    public boolean done() {
+      return done;
+    }
 
-    Waiter(boolean durable) {
-      this.durable = durable;
+    @Override
+    public IOException failure() {
+      return error;
+    }
+
+    @Override
+    public void await() {
+      if (Thread.currentThread() == owner) {
+        while (!done) { // park until the I/O thread unparks the batch: no lock convoy on wake-up
+          LockSupport.park(this);
+        }
+        return;
+      }
+      shared = true;
+      boolean interrupted = false;
+      synchronized (this) {
+        while (!done) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void complete(IOException failure) {
+      error = failure;
+      done = true;
+      LockSupport.unpark(owner);
+      if (shared) {
+        synchronized (this) {
+          notifyAll();
+        }
+      }
     }
   }
 
@@ -120,23 +183,22 @@ final class Wal implements AutoCloseable {
    *     of it stays in the log
    */
   void write(byte[] record) throws IOException {
-    write(record, true);
+    Waiter me = append(record);
+    me.await();
+    IOException failed = me.failure();
+    if (failed != null) {
+      throw new IOException(failed.getMessage(), failed);
+    }
   }
 
   /**
-   * Appends one framed record and returns once it is written to the file, without waiting for a
-   * force in any fsync mode: for {@code stream::send}, whose record only keeps the group's {@code
-   * seq} going across restarts. It survives the process being killed (the bytes are in the OS); the
-   * next forced batch makes it durable against power loss.
+   * Appends one framed record to the next batch without waiting: the returned waiter is done once
+   * the record is written (and, with {@code ALWAYS}, durable) or failed.
    *
-   * @throws IOException when it could not be written
+   * @throws IOException when the log takes no records now (closed, or failed moments ago)
    */
-  void writeUnforced(byte[] record) throws IOException {
-    write(record, false);
-  }
-
-  private void write(byte[] record, boolean durable) throws IOException {
-    Waiter me = new Waiter(durable);
+  Waiter append(byte[] record) throws IOException {
+    Waiter me = new Waiter();
     lock.lock();
     try {
       if (closing || finished) {
@@ -153,18 +215,22 @@ final class Wal implements AutoCloseable {
       }
       pending.add(record);
       pendingWaiters.add(me);
+      appended.incrementAndGet();
       work.signal();
     } finally {
       lock.unlock();
     }
-    // Park until the I/O thread unparks this batch's writers: no lock convoy on wake-up.
-    while (!me.done) {
-      LockSupport.park(this);
-    }
-    IOException failed = me.error;
-    if (failed != null) {
-      throw new IOException(failed.getMessage(), failed);
-    }
+    return me;
+  }
+
+  /** Records appended so far (tests). */
+  long appended() {
+    return appended.get();
+  }
+
+  /** Batches forced so far, each one fdatasync (tests, benchmarks). */
+  long forces() {
+    return forces.get();
   }
 
   /**
@@ -261,6 +327,7 @@ final class Wal implements AutoCloseable {
             work.awaitUninterruptibly();
           }
         }
+        gather();
         batch = pending;
         pending = spare;
         spare = null;
@@ -276,8 +343,7 @@ final class Wal implements AutoCloseable {
       }
       IOException error = null;
       try {
-        List<Waiter> batchWaiters = inFlight;
-        writeBatch(batch, closeNow || rollTicket > 0, () -> completeUnforced(batchWaiters));
+        writeBatch(batch, closeNow || rollTicket > 0);
       } catch (IOException e) {
         error = e;
         failed(e);
@@ -298,14 +364,19 @@ final class Wal implements AutoCloseable {
       }
       List<Waiter> woken = inFlight;
       inFlight = List.of();
+      lastBatchRecords = woken.size();
       complete(woken, error);
       woken.clear();
       boolean drained;
+      List<Waiter> cancelled = List.of();
       lock.lock();
       try {
         if (error != null) {
           failure = error;
           retryAt = System.nanoTime() + RETRY_AFTER_NANOS;
+          cancelled = pendingWaiters; // appended behind the failed batch: they fail with it
+          pendingWaiters = new ArrayList<>();
+          pending.size = 0;
         } else if (failure != null) {
           failure = null;
           LOG.info("kv log {} repaired: writes go on", Layout.segment(dir, segment));
@@ -331,6 +402,7 @@ final class Wal implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      complete(cancelled, error);
       if (drained) {
         return;
       }
@@ -341,7 +413,7 @@ final class Wal implements AutoCloseable {
    * Repairs the log if a batch failed before, writes the batch and forces it per the fsync mode (or
    * always, with {@code forceAll}). Only on success does the batch count as good.
    */
-  private void writeBatch(Buf batch, boolean forceAll, Runnable written) throws IOException {
+  private void writeBatch(Buf batch, boolean forceAll) throws IOException {
     if (broken) {
       repair();
     }
@@ -355,7 +427,6 @@ final class Wal implements AutoCloseable {
         channel.write(buf);
       }
     }
-    written.run();
     boolean force =
         forceAll
             || (mode == KvAdapter.Fsync.ALWAYS && batch.size > 0)
@@ -363,8 +434,15 @@ final class Wal implements AutoCloseable {
                 && (unforced || batch.size > 0)
                 && System.nanoTime() - lastForce >= batchNanos);
     if (force) {
+      IoHook hook = beforeForce;
+      if (hook != null) {
+        hook.run();
+      }
+      long start = System.nanoTime();
       channel.force(false);
+      forces.incrementAndGet();
       lastForce = System.nanoTime();
+      lastForceNanos = lastForce - start;
     }
     segmentBytes += batch.size;
     broken = false;
@@ -410,6 +488,26 @@ final class Wal implements AutoCloseable {
         "kv log {} cut back to byte offset {} (the end of the last good write)",
         Layout.segment(dir, segment),
         segmentBytes);
+  }
+
+  /**
+   * With {@code ALWAYS}, before a batch is taken: lets the writers the last batch released append
+   * again, waiting until as many records as that batch had are buffered, but no longer than a
+   * quarter of the last fsync (at most {@link #MAX_GATHER_NANOS}). Without it the first writer back
+   * makes a batch of one while the others queue behind its fsync, and batches alternate between one
+   * record and the rest. A lone writer (a batch of one) never waits. Caller holds the lock.
+   */
+  private void gather() throws InterruptedException {
+    if (mode != KvAdapter.Fsync.ALWAYS || lastBatchRecords <= 1) {
+      return;
+    }
+    long deadline = System.nanoTime() + Math.min(lastForceNanos / 4, MAX_GATHER_NANOS);
+    while (pendingWaiters.size() < lastBatchRecords
+        && !closing
+        && rollsRequested == rollsDone
+        && deadline - System.nanoTime() > 0) {
+      work.awaitNanos(deadline - System.nanoTime());
+    }
   }
 
   /** Caller holds the lock. */
@@ -464,24 +562,10 @@ final class Wal implements AutoCloseable {
     }
   }
 
-  /** The batch is written: writers that do not wait for its force go on. */
-  private static void completeUnforced(List<Waiter> waiters) {
-    for (Waiter w : waiters) {
-      if (!w.durable) {
-        w.done = true;
-        LockSupport.unpark(w.thread);
-      }
-    }
-  }
-
+  /** Completes the waiters in the order their records were appended. */
   private static void complete(List<Waiter> waiters, IOException error) {
     for (Waiter w : waiters) {
-      if (w.done) {
-        continue; // an unforced writer already went on after the write
-      }
-      w.error = error;
-      w.done = true;
-      LockSupport.unpark(w.thread);
+      w.complete(error);
     }
   }
 

@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * from several threads until killed, printing {@code BEGIN t k op group item intent} before and
  * {@code ACK t k op group item seq newValue} after every acknowledged write.
  *
- * <p>Arguments: dir, threads, fsync mode, compaction threshold (0 = default), seed.
+ * <p>Arguments: dir, threads, fsync mode, compaction threshold (0 = default), seed, groups.
  */
 public final class KvCrashWriter {
   static final String STREAM = "crash";
@@ -43,6 +43,7 @@ public final class KvCrashWriter {
       builder.compactionThreshold(compaction).segmentSize(4096);
     }
     long seed = Long.parseLong(args[4]);
+    int groups = Integer.parseInt(args[5]);
     PrintStream out =
         new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     Recording store = new Recording(builder.build());
@@ -51,15 +52,20 @@ public final class KvCrashWriter {
     for (int t = 0; t < threads; t++) {
       int id = t;
       Thread worker =
-          new Thread(() -> write(engine, store, out, id, new SplittableRandom(seed + id)));
+          new Thread(() -> write(engine, store, out, id, groups, new SplittableRandom(seed + id)));
       worker.start();
     }
   }
 
   private static void write(
-      StreamEngine engine, Recording store, PrintStream out, int t, SplittableRandom random) {
+      StreamEngine engine,
+      Recording store,
+      PrintStream out,
+      int t,
+      int groups,
+      SplittableRandom random) {
     for (long k = 0; ; k++) {
-      String group = "g" + random.nextInt(GROUPS);
+      String group = "g" + random.nextInt(groups);
       String item = "i" + random.nextInt(ITEMS);
       int dice = random.nextInt(100);
       String op = dice < 50 ? "set" : dice < 80 ? "update" : dice < 95 ? "delete" : "send";

@@ -22,11 +22,12 @@ import java.util.stream.Stream;
 
 /**
  * Durable kv {@code set} throughput and commit latency (256-byte values, one group per thread) with
- * {@code fsync=ALWAYS} from 1, 4 and 16 threads, beside the raw rate of {@code
- * FileChannel.force(false)} after a 256-byte append on the same disk and {@code OFF} as the
- * ceiling; a last run compacts continuously (4 MiB threshold) to show the longest writer pause.
- * Beside them: 16 threads writing ONE group (the issue-11 case), and {@code stream::send} from 16
- * threads on the durable store and on the in-memory store (a send never waits for a force).
+ * {@code fsync=ALWAYS} from 1, 4 and 16 threads, beside the raw group-commit rate of the same disk
+ * (1, 16, 64 and 256 records per {@code FileChannel.force(false)}; latency per batch) and {@code
+ * OFF} as the ceiling; a last run compacts continuously (4 MiB threshold) to show the longest
+ * writer pause. Beside them: 16 threads writing ONE group (the issue-11 case), and {@code
+ * stream::send} from 16 threads on the durable store and on the in-memory store (a send never waits
+ * for a force).
  *
  * <p>Plain main, not JMH: {@code java -cp <classpath> dev.rivulet.bench.KvDurableBenchmark [dir]
  * [seconds per run]}.
@@ -61,7 +62,9 @@ public final class KvDurableBenchmark {
     Files.createDirectories(base);
     JsonNode value = value();
     List<Result> results = new ArrayList<>();
-    results.add(rawForce(base.resolve("raw-force.bin"), seconds));
+    for (int records : new int[] {1, 16, 64, 256}) {
+      results.add(rawForce(base.resolve("raw-force.bin"), seconds, records));
+    }
     for (int threads : new int[] {1, 4, 16}) {
       results.add(
           kv(
@@ -106,6 +109,15 @@ public final class KvDurableBenchmark {
             seconds,
             value));
     print(results);
+    System.out.printf(
+        "%nONE group / 16 groups: %.2f (target >= 0.70); send file / in-memory: %.2f (target >="
+            + " 0.50)%n",
+        rate(results, "kv ALWAYS, 16 thr, ONE group") / rate(results, "kv ALWAYS, 16 thr"),
+        rate(results, "send, kv ALWAYS, 16 thr") / rate(results, "send, in-memory, 16 thr"));
+  }
+
+  private static double rate(List<Result> results, String name) {
+    return results.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().rate();
   }
 
   private static JsonNode value() {
@@ -114,9 +126,13 @@ public final class KvDurableBenchmark {
     return node;
   }
 
-  private static Result rawForce(Path file, double seconds) throws IOException {
+  /**
+   * The disk's raw group-commit rate: {@code records} 316-byte records appended with one {@code
+   * write} and made durable with one {@code force(false)}, in a loop; ops are records.
+   */
+  private static Result rawForce(Path file, double seconds, int records) throws IOException {
     Files.deleteIfExists(file);
-    ByteBuffer record = ByteBuffer.allocate(VALUE_BYTES + 60);
+    ByteBuffer record = ByteBuffer.allocate((VALUE_BYTES + 60) * records);
     LongList latencies = new LongList();
     long ops = 0;
     long start = System.nanoTime();
@@ -131,12 +147,12 @@ public final class KvDurableBenchmark {
         long after = System.nanoTime();
         latencies.add(after - now);
         now = after;
-        ops++;
+        ops += records;
       }
     }
     Files.deleteIfExists(file);
     return new Result(
-        "raw write+force(false), 1 thr",
+        "raw group commit, " + records + " rec/fsync",
         ops,
         (System.nanoTime() - start) / 1e9,
         latencies.sorted());

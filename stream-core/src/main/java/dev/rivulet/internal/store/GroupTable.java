@@ -33,10 +33,12 @@ import java.util.function.LongSupplier;
  * <p>Thread-safety: the table itself is safe for concurrent use, and each {@link Group} is guarded
  * by its own monitor ({@code synchronized (group)}), so writers of different groups never wait for
  * each other. Writes are {@link TableStore}'s alone: it holds the group's monitor from reading the
- * old value to the commit. The read methods of this class and {@link Group#snapshot} take the
- * monitor themselves; the other public {@link Group} methods are for rebuilding a table that is
- * still private to one thread (recovery) or must be called with the monitor held. A group is kept
- * after its last item is deleted, so its {@code seq} never goes backwards, but is no longer listed.
+ * old value to handing the change to its journal, and again to apply it once it is persisted
+ * (readers see only applied, i.e. persisted, state). The read methods of this class and {@link
+ * Group#snapshot} take the monitor themselves; the other public {@link Group} methods are for
+ * rebuilding a table that is still private to one thread (recovery) or must be called with the
+ * monitor held. A group is kept after its last item is deleted, so its {@code seq} never goes
+ * backwards, but is no longer listed.
  */
 public final class GroupTable {
   private final ConcurrentMap<String, ConcurrentSkipListMap<String, Group>> streams =
@@ -170,6 +172,10 @@ public final class GroupTable {
     private final Map<String, Long> versions = new HashMap<>();
     private long seq;
     private long timestamp;
+    private long tipSeq; // seq and timestamp of the last write handed to the journal
+    private long tipTimestamp;
+    private PendingWrites pending; // created when a write first waits for its journal
+    private Object attachment;
     private volatile int size; // items.size() as of the last commit, read by listGroups
 
     private Group(GroupKey key, LongSupplier clock, EventHistory history) {
@@ -195,6 +201,76 @@ public final class GroupTable {
     /** The item's value, or {@code null} when it does not exist. */
     public JsonNode get(String item) {
       return items.get(item);
+    }
+
+    /**
+     * The item's value after the writes of this group that are in the journal but not yet applied
+     * (what the next write reads), or {@code null} when it does not exist then; caller holds the
+     * monitor.
+     */
+    JsonNode latest(String item) {
+      PendingWrites p = pending;
+      return p != null && p.writes(item) ? p.value(item) : items.get(item);
+    }
+
+    /**
+     * The item's version after the writes of this group that are in the journal but not yet applied
+     * (what a guarded write checks), 0 when it does not exist then; caller holds the monitor.
+     */
+    long latestVersion(String item) {
+      PendingWrites p = pending;
+      return p != null && p.writes(item) ? p.version(item) : version(item);
+    }
+
+    /**
+     * Whether no write of this group waits to be applied; caller holds the monitor.
+     *
+     * @return true when every write handed to the journal is applied
+     */
+    public boolean settled() {
+      return pending == null || pending.isEmpty();
+    }
+
+    /** The group's pending writes, created on first use; caller holds the monitor. */
+    PendingWrites pending() {
+      if (pending == null) {
+        pending = new PendingWrites();
+      }
+      return pending;
+    }
+
+    /** The pending writes, or null when none ever waited; caller holds the monitor. */
+    PendingWrites pendingOrNull() {
+      return pending;
+    }
+
+    /** A write was handed to the journal and waits: the next one follows it. */
+    void handedOver(Change change) {
+      tipSeq = change.seq();
+      tipTimestamp = change.timestamp();
+    }
+
+    /** The pending writes failed: the next write follows the last applied one. */
+    void rewind() {
+      tipSeq = seq;
+      tipTimestamp = timestamp;
+    }
+
+    /**
+     * What the store's journal keeps per group (the kv store: its seq reservation), or null; caller
+     * holds the monitor, or the table is still private to one thread.
+     */
+    public Object attachment() {
+      return attachment;
+    }
+
+    /**
+     * Sets what {@link #attachment()} returns.
+     *
+     * @param value the journal's per-group state
+     */
+    public void attach(Object value) {
+      this.attachment = value;
     }
 
     /** Stores the value (a new item goes to the end of the list order); returns the old one. */
@@ -238,12 +314,13 @@ public final class GroupTable {
     }
 
     /**
-     * The change the next commit of this group gets: {@code seq() + 1} and the timestamp {@code
-     * max(now, timestamp() + 1)}. Changes nothing, so a store can persist it before it applies it.
+     * The change the next write of this group gets: the seq after the last one handed to the
+     * journal (applied or pending) and the timestamp {@code max(now, its timestamp + 1)}. Changes
+     * nothing, so a store can persist it before it applies it.
      */
     Change next(String item, JsonNode oldValue, JsonNode newValue) {
-      long ts = Math.max(clock.getAsLong(), timestamp + 1);
-      return new Change(key, item, oldValue, newValue, seq + 1, ts);
+      long ts = Math.max(clock.getAsLong(), tipTimestamp + 1);
+      return new Change(key, item, oldValue, newValue, tipSeq + 1, ts);
     }
 
     /**
@@ -256,7 +333,13 @@ public final class GroupTable {
       } else if (change.oldValue() != null) {
         versions.remove(change.item());
       }
-      advance(change.seq(), change.timestamp());
+      seq = change.seq();
+      timestamp = change.timestamp();
+      size = items.size();
+      if (tipSeq < seq) {
+        tipSeq = seq;
+        tipTimestamp = timestamp;
+      }
       history.record(event);
     }
 
@@ -267,6 +350,8 @@ public final class GroupTable {
     public void advance(long seq, long timestamp) {
       this.seq = seq;
       this.timestamp = timestamp;
+      this.tipSeq = seq;
+      this.tipTimestamp = timestamp;
       this.size = items.size();
     }
 

@@ -74,6 +74,13 @@ final class Receipts {
     return receipt;
   }
 
+  /** Forgets the guard's key again: the write it was remembered for failed after all. */
+  synchronized void forget(GroupKey group, Guard guard) {
+    if (guard.idempotent()) {
+      entries.remove(new Key(group, guard.idempotencyKey()));
+    }
+  }
+
   /** How many receipts are held. */
   synchronized int size() {
     return entries.size();
