@@ -43,9 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * delivery is stamped when its read returned).
  *
  * <p>Deliveries/s = N × K / (last measured delivery − first measured write). A warm-up of {@code
- * warmup} changes precedes each measurement. Server CPU (user, system) and context switches
- * (summed over the server's threads) come from /proc; with {@code --strace-changes C} a further C
- * changes per row run under {@code strace -c -f -p PID} for the system call profile.
+ * warmup} changes precedes each measurement. Server CPU (user, system) and context switches (summed
+ * over the server's threads) come from /proc; with {@code --strace-changes C} a further C changes
+ * per row run under {@code strace -c -f -p PID} for the system call profile.
  *
  * <p>{@code java -cp benchmarks.jar dev.rivulet.bench.FanoutBenchmark [--n 1000,5000] [--deliveries
  * 2000000] [--warmup 100] [--window 4] [--writers 1] [--servers rivulet,base,node,nchan] [--base-cp
