@@ -1,5 +1,6 @@
 package dev.rivulet;
 
+import dev.rivulet.internal.DeliveryPass;
 import dev.rivulet.spi.GroupKey;
 import dev.rivulet.spi.StorageAdapter;
 import java.util.ArrayList;
@@ -188,10 +189,14 @@ final class EventHub {
         });
   }
 
+  /** One pass over the group's subscribers: transports flush once at its end (DeliveryPass). */
   private void deliver(StreamEvent event) {
-    for (Sub sub : subscribers(event.group())) {
-      sub.offer(event);
-    }
+    DeliveryPass.run(
+        () -> {
+          for (Sub sub : subscribers(event.group())) {
+            sub.offer(event);
+          }
+        });
   }
 
   private Set<Sub> subscribers(GroupKey group) {

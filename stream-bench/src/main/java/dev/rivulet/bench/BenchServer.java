@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * answers commands on stdin: {@code heap} prints {@code heap <used bytes>} after full GCs, {@code
  * quit} (or end of input) closes the server and exits.
  *
- * <p>{@code java -cp benchmarks.jar dev.rivulet.bench.BenchServer [port]}
+ * <p>{@code java -cp benchmarks.jar dev.rivulet.bench.BenchServer [port [selectorThreads]]}
  */
 public final class BenchServer {
   private BenchServer() {}
@@ -23,13 +23,7 @@ public final class BenchServer {
   public static void main(String[] args) throws IOException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     try (StreamEngine engine = StreamEngine.builder().build();
-        StreamWebSocketServer server =
-            StreamWebSocketServer.builder(engine)
-                .host("127.0.0.1")
-                .port(port)
-                .httpInvoke(true)
-                .build()
-                .start()) {
+        StreamWebSocketServer server = server(engine, port, args).start()) {
       System.out.println("rivulet listening on ws://127.0.0.1:" + server.port() + "/");
       System.out.flush();
       BufferedReader in =
@@ -46,6 +40,16 @@ public final class BenchServer {
         System.out.flush();
       }
     }
+  }
+
+  /** The server; a second argument sets the selector threads (default: the server's own). */
+  private static StreamWebSocketServer server(StreamEngine engine, int port, String[] args) {
+    StreamWebSocketServer.Builder b =
+        StreamWebSocketServer.builder(engine).host("127.0.0.1").port(port).httpInvoke(true);
+    if (args.length > 1) {
+      b.selectorThreads(Integer.parseInt(args[1]));
+    }
+    return b.build();
   }
 
   /** Used heap after a few full collections (until it stops shrinking). */

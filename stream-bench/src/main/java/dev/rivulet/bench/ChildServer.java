@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A benchmark server in a child process (a JVM running {@link BenchServer} or Node running {@code
- * stream-bench/node/broadcast-server.js}): waits for its "listening" line, sends it stdin commands,
- * reads their one-line answers, and stops it on close. Its stderr goes to this process's stderr.
+ * A benchmark server in a child process (a JVM running {@link BenchServer}, Node running {@code
+ * stream-bench/node/broadcast-server.js}, or nginx + nchan): waits until it listens (its
+ * "listening" line, or for nginx a connect), sends it stdin commands, reads their one-line answers,
+ * and stops it on close. Its stderr goes to this process's stderr.
  */
 final class ChildServer implements AutoCloseable {
   private static final Pattern LISTENING =
@@ -32,11 +37,7 @@ final class ChildServer implements AutoCloseable {
 
   private ChildServer(String name, List<String> command, File dir) throws IOException {
     this.name = name;
-    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-    if (dir != null) {
-      pb.directory(dir);
-    }
-    process = pb.start();
+    process = start(command, dir);
     out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -52,16 +53,79 @@ final class ChildServer implements AutoCloseable {
     throw new IOException(name + " exited before listening: " + command);
   }
 
-  /** A JVM running {@link BenchServer} from the same classpath with {@code jvmOptions}. */
-  static ChildServer rivulet(List<String> jvmOptions) throws IOException {
+  /** A server that prints nothing: ready once {@code port} accepts a connection. */
+  private ChildServer(String name, List<String> command, int port) throws IOException {
+    this.name = name;
+    this.port = port;
+    process = start(command, null);
+    out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+        return;
+      } catch (IOException e) {
+        if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+          process.destroyForcibly();
+          throw new IOException(name + " did not listen on " + port + ": " + command, e);
+        }
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  private static Process start(List<String> command, File dir) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (dir != null) {
+      pb.directory(dir);
+    }
+    return pb.start();
+  }
+
+  /**
+   * A JVM running {@link BenchServer} with {@code jvmOptions}: from {@code classpath} (null = this
+   * JVM's, e.g. another build's benchmarks jar to compare against), with {@code selectors} selector
+   * threads (0 = the server's default).
+   */
+  static ChildServer rivulet(String name, List<String> jvmOptions, String classpath, int selectors)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classpath != null ? classpath : System.getProperty("java.class.path"));
     cmd.add(BenchServer.class.getName());
     cmd.add("0");
-    return new ChildServer("rivulet", cmd, null);
+    if (selectors > 0) {
+      cmd.add(Integer.toString(selectors));
+    }
+    return new ChildServer(name, cmd, null);
+  }
+
+  /**
+   * nginx with the nchan module as one process ({@code master_process off}, one worker loop), its
+   * configuration ({@link NchanConfig}) written to a fresh temporary prefix directory.
+   */
+  static ChildServer nchan(List<String> groups) throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Path dir = Files.createTempDirectory("rivulet-nchan");
+    Path conf = dir.resolve("nginx.conf");
+    Files.writeString(conf, NchanConfig.text(port, groups));
+    List<String> cmd =
+        List.of(
+            "nginx",
+            "-p",
+            dir.toString(),
+            "-c",
+            conf.toString(),
+            "-e",
+            dir.resolve("error.log").toString());
+    return new ChildServer("nginx nchan", cmd, port);
   }
 
   /** Node running broadcast-server.js from {@code nodeDir}; runs npm install first if needed. */
@@ -94,21 +158,15 @@ final class ChildServer implements AutoCloseable {
     return process.pid();
   }
 
-  /** CPU seconds (user + system) the child has used so far, from /proc (Linux); -1 if unknown. */
+  /** CPU seconds (user + system) the child has used so far, from /proc (Linux). */
   double cpuSeconds() {
     return cpuSecondsOf(process.pid());
   }
 
-  /** CPU seconds (user + system) of process {@code pid} from /proc/PID/stat; -1 if unknown. */
+  /** CPU seconds (user + system) of process {@code pid} from /proc/PID/stat. */
   static double cpuSecondsOf(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name; 100 Hz ticks
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    ProcessProbe.Sample s = ProcessProbe.sample(pid);
+    return s.userSeconds() + s.systemSeconds();
   }
 
   /** Sends {@code command} and returns the number of its answer line {@code "<command> <n>"}. */
@@ -126,6 +184,9 @@ final class ChildServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (name.startsWith("nginx")) {
+      process.destroy(); // nginx stops on SIGTERM; it does not read stdin
+    }
     try {
       in.write("quit\n");
       in.flush();

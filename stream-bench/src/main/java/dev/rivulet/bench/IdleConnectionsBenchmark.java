@@ -33,7 +33,8 @@ public final class IdleConnectionsBenchmark {
     IntFunction<String> sameGroup = i -> FanoutBenchmark.JOIN;
     IntFunction<String> ownGroup = i -> FanoutBenchmark.JOIN.replace("\"g\"", "\"g" + i + "\"");
     for (boolean own : new boolean[] {false, true}) {
-      try (ChildServer server = ChildServer.rivulet(List.of("-Xms2g", "-Xmx2g"))) {
+      try (ChildServer server =
+          ChildServer.rivulet("rivulet", List.of("-Xms2g", "-Xmx2g"), null, 0)) {
         rows.add(measure(server, n, own ? ownGroup : sameGroup, own));
       }
     }

@@ -41,6 +41,7 @@ final class NioLoadClient implements AutoCloseable {
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   private final InetSocketAddress address;
+  private final String path;
   private final Handler handler;
   private final Selector selector;
   private final Thread thread;
@@ -62,6 +63,16 @@ final class NioLoadClient implements AutoCloseable {
   private CountDownLatch synced;
 
   NioLoadClient(int port, Handler handler) throws IOException {
+    this(port, "/", handler);
+  }
+
+  /**
+   * A client whose connections upgrade on {@code path}.
+   *
+   * @param path the request path of the upgrade (the nchan baseline subscribes by path)
+   */
+  NioLoadClient(int port, String path, Handler handler) throws IOException {
+    this.path = path;
     this.address = new InetSocketAddress("127.0.0.1", port);
     this.handler = handler;
     this.selector = Selector.open();
@@ -72,7 +83,8 @@ final class NioLoadClient implements AutoCloseable {
 
   /**
    * Opens {@code n} connections, each sending {@code join} once upgraded, and waits until every one
-   * got its first message (the sync).
+   * got its first message (the sync). With {@code join} null nothing is sent and a connection
+   * counts as synced once upgraded (a server that subscribes by path and sends no sync).
    */
   void open(int n, String join, long timeoutSeconds) throws InterruptedException {
     open(n, i -> join, timeoutSeconds);
@@ -172,7 +184,8 @@ final class NioLoadClient implements AutoCloseable {
       toOpen--;
       inFlight++;
       Conn c = new Conn();
-      c.joinPayload = joins.apply(joinIndex++).getBytes(StandardCharsets.UTF_8);
+      String join = joins.apply(joinIndex++);
+      c.joinPayload = join == null ? null : join.getBytes(StandardCharsets.UTF_8);
       conns.add(c);
       try {
         c.connect();
@@ -267,7 +280,9 @@ final class NioLoadClient implements AutoCloseable {
       String wsKey = Base64.getEncoder().encodeToString(nonce);
       expectedAccept = acceptFor(wsKey);
       String request =
-          "GET / HTTP/1.1\r\nHost: 127.0.0.1:"
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1:"
               + address.getPort()
               + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
               + wsKey
@@ -366,7 +381,12 @@ final class NioLoadClient implements AutoCloseable {
         return -1;
       }
       upgraded = true;
-      send(maskedFrame(0x1, joinPayload));
+      if (joinPayload == null) {
+        synced = true;
+        openedOne();
+      } else {
+        send(maskedFrame(0x1, joinPayload));
+      }
       return headEnd;
     }
 

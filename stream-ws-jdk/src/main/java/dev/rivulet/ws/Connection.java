@@ -97,7 +97,7 @@ final class Connection implements SelectorLoop.SelectorTask, FrameSink {
     this.loop = loop;
     this.options = options;
     this.router = router;
-    this.outbound = new OutboundQueue(options.outboundQueueBytes(), counters.queuedBytes);
+    this.outbound = new OutboundQueue(options.outboundQueueBytes(), counters);
     this.parser = new HttpRequestParser(options.maxMessageSize(), budget, router::admitBody);
     this.remote = remoteAddress(channel);
     this.deadlineNanos = System.nanoTime() + handshakeTimeoutNanos();

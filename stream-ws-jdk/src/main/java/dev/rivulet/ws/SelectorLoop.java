@@ -1,5 +1,6 @@
 package dev.rivulet.ws;
 
+import dev.rivulet.internal.DeliveryPass;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,11 @@ final class SelectorLoop implements Runnable {
   private final AtomicReference<Connection> flushes = new AtomicReference<>();
 
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final LongAdder wakeups = new LongAdder();
+
+  /** {@link #wakeup} as one object, so a pass defers it once however many connections it fed. */
+  private final Runnable wakeupTask = this::wakeup;
+
   private final Set<Connection> connections = new HashSet<>();
   private final PriorityQueue<Timer> timers =
       new PriorityQueue<>(Comparator.comparingLong(Timer::at).thenComparingLong(Timer::seq));
@@ -73,22 +80,35 @@ final class SelectorLoop implements Runnable {
     }
   }
 
-  /** Schedules {@code connection.flush()} on this loop; at most once until that flush starts. */
+  /**
+   * Schedules {@code connection.flush()} on this loop; at most once until that flush starts. Only a
+   * push onto an empty stack needs a wakeup, and none when this loop's own thread pushes (it sweeps
+   * the stack before it selects again). Inside a {@link DeliveryPass} (an engine lane handing one
+   * event to every subscriber of its group) the wakeup waits for the end of the pass, so the whole
+   * pass costs one wakeup and the loop finds every connection of it on the stack at once; outside a
+   * pass (a sync, an answer, an isolated send) the loop is woken at once.
+   */
   void requestFlush(Connection connection) {
     Connection head;
     do {
       head = flushes.get();
       connection.nextFlush = head;
     } while (!flushes.compareAndSet(head, connection));
-    if (head == null && !inLoop()) {
+    if (head == null && !inLoop() && !DeliveryPass.defer(wakeupTask)) {
       wakeup();
     }
   }
 
   private void wakeup() {
     if (wakeupPending.compareAndSet(false, true)) {
+      wakeups.increment();
       selector.wakeup();
     }
+  }
+
+  /** How often another thread woke this loop's selector (tests, benchmarks). */
+  long wakeups() {
+    return wakeups.sum();
   }
 
   void add(Connection connection) {

@@ -6,4 +6,10 @@ import java.util.concurrent.atomic.LongAdder;
 final class ServerCounters {
   final LongAdder queuedBytes = new LongAdder();
   final LongAdder slowConsumerCloses = new LongAdder();
+
+  /** Gathering writes issued to sockets (one system call each). */
+  final LongAdder writeCalls = new LongAdder();
+
+  /** Buffers (frames, HTTP answers) whose last byte was written. */
+  final LongAdder buffersWritten = new LongAdder();
 }

@@ -159,6 +159,11 @@ public final class StreamWebSocketServer implements AutoCloseable {
     return loops;
   }
 
+  /** What the connections count together (tests read the write counts). */
+  ServerCounters counters() {
+    return counters;
+  }
+
   /**
    * Protocol work (joins, leaves, the auth function, HTTP invoke) that can block on storage: a
    * fixed pool with a bounded queue; a task beyond it is refused at once (HTTP 503, close 1013).
