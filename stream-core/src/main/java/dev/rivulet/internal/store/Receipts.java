@@ -35,10 +35,11 @@ final class Receipts {
   }
 
   /** The first call's receipt (as a replay) when the guard's key is remembered, else null. */
-  synchronized Receipt replay(GroupKey group, Guard guard) {
-    if (!guard.idempotent()) {
-      return null;
-    }
+  Receipt replay(GroupKey group, Guard guard) {
+    return guard.idempotent() ? lookUp(group, guard) : null; // no store-wide lock without a key
+  }
+
+  private synchronized Receipt lookUp(GroupKey group, Guard guard) {
     Key key = new Key(group, guard.idempotencyKey());
     Entry entry = entries.get(key);
     if (entry == null) {
@@ -52,11 +53,15 @@ final class Receipts {
   }
 
   /** The receipt of {@code change}, remembered when the guard has a key. */
-  synchronized Receipt remember(GroupKey group, Guard guard, Change change, JsonNode note) {
+  Receipt remember(GroupKey group, Guard guard, Change change, JsonNode note) {
     Receipt receipt = new Receipt(change, note, false);
-    if (!guard.idempotent()) {
-      return receipt;
+    if (guard.idempotent()) { // no store-wide lock without a key
+      keep(group, guard, receipt);
     }
+    return receipt;
+  }
+
+  private synchronized void keep(GroupKey group, Guard guard, Receipt receipt) {
     long now = clock.getAsLong();
     Key key = new Key(group, guard.idempotencyKey());
     entries.remove(key); // an expired one: the new entry goes to the end
@@ -71,7 +76,6 @@ final class Receipts {
       oldest.remove();
       size--;
     }
-    return receipt;
   }
 
   /** Forgets the guard's key again: the write it was remembered for failed after all. */
